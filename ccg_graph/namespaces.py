@@ -1,0 +1,244 @@
+"""Every IRI namespace and well-known IRI of ccg-graph, defined once and imported everywhere.
+
+The IRIs minted here are a public contract: saved queries, apps and other people's links depend on them.
+Extend rather than rename.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
+
+DEF_BASE = "https://w3id.org/ccg-graph/def#"
+ID_BASE = "https://w3id.org/ccg-graph/id/"
+ONTOLOGY_IRI = "https://w3id.org/ccg-graph/def"
+SHAPES_IRI = "https://w3id.org/ccg-graph/shapes"
+
+CCG = Namespace(DEF_BASE)
+ID = Namespace(ID_BASE)
+ORG = Namespace("http://www.w3.org/ns/org#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+#: Prefixes bound in every serialisation and prepended to every saved query.
+PREFIXES: dict[str, str] = {
+    "ccg": DEF_BASE,
+    "id": ID_BASE,
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "time": str(TIME),
+    "foaf": str(FOAF),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+}
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CODE = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def _code(value: str) -> str:
+    if not _CODE.match(value):
+        raise ValueError(f"not an organisation code: {value!r}")
+    return value.upper()
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(f"not a lower-case, hyphenated slug: {value!r}")
+    return value
+
+
+# --- organisations keyed by their ODS code (ODS codes persist; ONS codes change with boundaries) -------
+def ccg_iri(ods_code: str) -> URIRef:
+    return ID[f"ccg/{_code(ods_code)}"]
+
+
+def practice_iri(ods_code: str) -> URIRef:
+    return ID[f"practice/{_code(ods_code)}"]
+
+
+def pct_iri(ods_code: str) -> URIRef:
+    return ID[f"pct/{_code(ods_code)}"]
+
+
+def sha_iri(ods_code: str) -> URIRef:
+    return ID[f"sha/{_code(ods_code)}"]
+
+
+def icb_iri(ods_code: str) -> URIRef:
+    return ID[f"icb/{_code(ods_code)}"]
+
+
+def sub_icb_location_iri(ods_code: str) -> URIRef:
+    return ID[f"sub-icb-location/{_code(ods_code)}"]
+
+
+def region_iri(ods_code: str) -> URIRef:
+    return ID[f"region/{_code(ods_code)}"]
+
+
+def area_team_iri(ods_code: str) -> URIRef:
+    return ID[f"area-team/{_code(ods_code)}"]
+
+
+def local_office_iri(ods_code: str) -> URIRef:
+    return ID[f"local-office/{_code(ods_code)}"]
+
+
+def stp_iri(code: str) -> URIRef:
+    """An STP/ICS footprint, keyed by its ODS code (Q..) where it has one, else by its ONS E54 code."""
+    return ID[f"stp/{_code(code)}"]
+
+
+def ics_iri(ons_code: str) -> URIRef:
+    return ID[f"ics/{_code(ons_code)}"]
+
+
+def pcn_iri(ods_code: str) -> URIRef:
+    return ID[f"pcn/{_code(ods_code)}"]
+
+
+def csu_iri(ods_code: str) -> URIRef:
+    return ID[f"csu/{_code(ods_code)}"]
+
+
+# --- organisations keyed by their ONS code --------------------------------------------------------------
+def local_authority_iri(ons_code: str) -> URIRef:
+    return ID[f"local-authority/{_code(ons_code)}"]
+
+
+def health_and_wellbeing_board_iri(ons_code: str) -> URIRef:
+    """The health and wellbeing board of the upper-tier local authority with this ONS code."""
+    return ID[f"health-and-wellbeing-board/{_code(ons_code)}"]
+
+
+# --- parts of a CCG -----------------------------------------------------------------------------------
+def governing_body_iri(ods_code: str) -> URIRef:
+    return ID[f"ccg/{_code(ods_code)}/governing-body"]
+
+
+def governing_body_post_iri(ods_code: str, post_slug: str) -> URIRef:
+    return ID[f"ccg/{_code(ods_code)}/governing-body/post/{_slug(post_slug)}"]
+
+
+# --- national bodies and posts ------------------------------------------------------------------------
+def organisation_iri(slug: str) -> URIRef:
+    return ID[f"organisation/{_slug(slug)}"]
+
+
+def post_iri(slug: str) -> URIRef:
+    return ID[f"post/{_slug(slug)}"]
+
+
+def person_iri(slug: str) -> URIRef:
+    return ID[f"person/{_slug(slug)}"]
+
+
+NHS_ENGLAND = organisation_iri("nhs-england")
+DEPARTMENT_OF_HEALTH = organisation_iri("department-of-health")
+PUBLIC_HEALTH_ENGLAND = organisation_iri("public-health-england")
+PARLIAMENT = organisation_iri("parliament")
+SECRETARY_OF_STATE = post_iri("secretary-of-state-for-health")
+
+
+# --- services, schemes, events, time --------------------------------------------------------------------
+def service_iri(slug: str) -> URIRef:
+    return ID[f"service/{_slug(slug)}"]
+
+
+def scheme_iri(slug: str) -> URIRef:
+    return ID[f"scheme/{_slug(slug)}"]
+
+
+SERVICE_SCHEME = scheme_iri("service-categories")
+POPULATION_MEASURE_SCHEME = scheme_iri("population-measures")
+
+
+def event_iri(kind: str, key: str) -> URIRef:
+    """A change event, e.g. ``event/merger/2020-04-01/15N`` (the key names the resulting body)."""
+    return ID[f"event/{_slug(kind)}/{key}"]
+
+
+def instant_iri(day: date) -> URIRef:
+    return ID[f"instant/{day.isoformat()}"]
+
+
+def interval_iri(start: date | None, end: date | None) -> URIRef:
+    """A time:Interval named by its inclusive first and last day; ``open-ended`` where one is unknown."""
+    begin = start.isoformat() if start else "open-ended"
+    finish = end.isoformat() if end else "open-ended"
+    return ID[f"interval/{begin}/{finish}"]
+
+
+def source_graph_iri(release: str) -> URIRef:
+    """The named graph holding the triples derived from one source release (e.g. ``ods/eccg_2024-25``)."""
+    return ID[f"graph/{release}"]
+
+
+def source_iri(release: str) -> URIRef:
+    """The source release itself (a prov:Entity / dcat:Distribution of its publisher)."""
+    return ID[f"source/{release}"]
+
+
+def build_activity_iri(build_id: str) -> URIRef:
+    return ID[f"build/{build_id}"]
+
+
+CORE_GRAPH = source_graph_iri("core")
+ONTOLOGY_GRAPH = URIRef(ONTOLOGY_IRI)
+
+
+# --- dated relationships and observations (n-ary resources) -------------------------------------------------
+def membership_iri(member: str, kind: str, organisation_code: str, start: date | None) -> URIRef:
+    """A membership spell, e.g. ``membership/A81001/ccg/00K/2013-04-01``."""
+    begin = start.isoformat() if start else "unknown-start"
+    return ID[f"membership/{_code(member)}/{_slug(kind)}/{_code(organisation_code)}/{begin}"]
+
+
+def accountability_iri(organisation_code: str, body_kind: str, body_code: str, start: date) -> URIRef:
+    return ID[f"accountability/{_code(organisation_code)}/{_slug(body_kind)}/{_code(body_code)}/{start.isoformat()}"]
+
+
+def commissioning_iri(organisation_code: str, service_slug: str) -> URIRef:
+    return ID[f"commissioning/{_code(organisation_code)}/{_slug(service_slug)}"]
+
+
+def delegation_iri(organisation_code: str, service_slug: str, start: date) -> URIRef:
+    return ID[f"delegation/{_code(organisation_code)}/{_slug(service_slug)}/{start.isoformat()}"]
+
+
+def name_record_iri(kind: str, code: str, release: str) -> URIRef:
+    """The name one organisation bore in one source release (release keys look like ``ons-geography/x``)."""
+    return ID[f"name/{_slug(kind)}/{_code(code)}/{release}"]
+
+
+def ons_code_assignment_iri(kind: str, code: str, ons_code: str) -> URIRef:
+    return ID[f"ons-code/{_slug(kind)}/{_code(code)}/{_code(ons_code)}"]
+
+
+def share_iri(event: URIRef, from_code: str, to_code: str) -> URIRef:
+    return URIRef(f"{event}/share/{_code(from_code)}/{_code(to_code)}")
+
+
+def overlap_iri(release_year: int, kind: str, organisation_code: str, authority_code: str) -> URIRef:
+    return ID[f"overlap/{release_year}/{_slug(kind)}/{_code(organisation_code)}/{_code(authority_code)}"]
+
+
+def population_measure_iri(slug: str) -> URIRef:
+    return ID[f"population-measure/{_slug(slug)}"]
+
+
+def population_observation_iri(kind: str, code: str, measure_slug: str, day: date) -> URIRef:
+    return ID[f"population/{_slug(kind)}/{_code(code)}/{_slug(measure_slug)}/{day.isoformat()}"]
