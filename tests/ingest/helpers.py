@@ -1,0 +1,96 @@
+"""Helpers shared by the ingest tests: which reader goes with which reference file, and sample writers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ccg_graph.errors import BadInput
+from ccg_graph.ingest import (
+    read_ccg_names,
+    read_ccg_population,
+    read_eauth,
+    read_eccg,
+    read_epcmem,
+    read_epraccur,
+    read_list_sizes,
+    read_lsoa_lookup,
+    read_ons_table,
+    read_practice_map,
+    read_practice_registrations,
+    read_qof_prevalence,
+    read_successors,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: ``shared/reference-data`` beside the repository (the `reference_dir` fixture fails if it is missing).
+REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference-data"
+
+
+def reader_for(rel: str) -> Callable[[Path], Any]:
+    """The reader that yields the typed records of reference file ``rel`` (relative to the folder)."""
+    folder, name = rel.split("/", 1)
+    if name.startswith("eccg"):
+        return read_eccg
+    if name.startswith("eauth"):
+        return read_eauth
+    if name.startswith("succ"):
+        return read_successors
+    if name.startswith("epraccur"):
+        return read_epraccur
+    if name.startswith("epcmem"):
+        return read_epcmem
+    if name.startswith("lsoa11_to_"):
+        return read_lsoa_lookup
+    if "with_population" in name:
+        return read_ccg_population
+    if name.startswith("ccg"):
+        return read_ccg_names
+    if folder == "ons-geography":
+        return read_ons_table
+    if "prac-map" in name:
+        return read_practice_map
+    if "prac-all" in name:
+        return read_practice_registrations
+    if name.startswith("Patient_List_Size"):
+        return read_list_sizes
+    if name.startswith("qof_"):
+        return read_qof_prevalence
+    raise KeyError(f"no reader for {rel}")
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    """Write a small sample file byte-for-byte (``newline=""`` keeps the CRLF / CR written in ``text``)."""
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    return path
+
+
+def ods_line(*overrides: tuple[int, str], fields: int = 27) -> str:
+    """A quoted, CRLF-terminated ODS 27-field line of a valid CCG row, with 1-based field overrides."""
+    values = ["00C", "NHS DARLINGTON CCG", "Y54", "Q74", "DR PIPER HOUSE", "KING STREET", "", "DARLINGTON"]
+    values += ["COUNTY DURHAM", "DL3 6JL", "20130401", "", "", "C", "", "", "", "", "", "", "", "0"]
+    values += ["", "", "", "", ""]
+    for number, value in overrides:
+        values[number - 1] = value
+    return ",".join(f'"{value}"' for value in values[:fields]) + "\r\n"
+
+
+def raises_at(
+    error: type[BadInput], call: Callable[[], Any], *, path: Path, line: int | None, contains: str
+) -> BadInput:
+    """Run ``call`` (fully consuming what it returns) and check the error's type, path, line and reason."""
+    with pytest.raises(error) as caught:
+        result = call()
+        if result is not None and not isinstance(result, dict):
+            list(result)
+    exc = caught.value
+    assert type(exc) is error, f"expected {error.__name__}, got {type(exc).__name__}: {exc}"
+    assert exc.path == str(path)
+    assert exc.line == line, f"line {exc.line} != {line}: {exc}"
+    assert contains in exc.reason, f"{contains!r} not in {exc.reason!r}"
+    return exc
