@@ -1,0 +1,54 @@
+"""All settings of ccg-graph, read once from the environment (prefix ``CCG_GRAPH_``).
+
+Nothing else in the package reads ``os.environ``. The defaults serve the embedded store built from the
+reference data that sits beside the repository, so ``ccg-graph serve`` works with no configuration.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root (the folder holding ontology/, shapes/, data/ and queries/).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the artefacts live, where the built graph goes, and how the server behaves."""
+
+    model_config = SettingsConfigDict(env_prefix="CCG_GRAPH_", extra="ignore")
+
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    shapes_dir: Path = PROJECT_ROOT / "shapes"
+    data_dir: Path = PROJECT_ROOT / "data"
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    reference_data_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "reference-data",
+        description="The ODS/ONS open data the national graph is built from.",
+    )
+    build_dir: Path = Field(
+        default=PROJECT_ROOT / "build",
+        description="Where `ccg-graph build` writes the embedded store and the dataset dump.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "https://w3id.org/ccg-graph/"
+    query_timeout_seconds: float = 30.0
+    max_result_rows: int = 100_000
+
+    @property
+    def store_dir(self) -> Path:
+        return self.build_dir / "store"
+
+    @property
+    def dump_path(self) -> Path:
+        return self.build_dir / "ccg-graph.nq.gz"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own `Settings` instead)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Assembling the national graph: one module per topic, each turning ingested records into quads."""

@@ -1,0 +1,55 @@
+"""The `Store` interface every backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import pyoxigraph as ox
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query, in pyoxigraph's terms.
+
+    Exactly one of `solutions` (SELECT), `boolean` (ASK) and `triples` (CONSTRUCT/DESCRIBE) is set.
+    """
+
+    form: QueryForm
+    solutions: ox.QuerySolutions | None = None
+    boolean: bool | None = None
+    triples: ox.QueryTriples | None = None
+
+
+class Store(ABC):
+    """A quad store holding the ccg-graph dataset, queried with SPARQL 1.1.
+
+    Queries see the union of all named graphs as their default graph unless the caller names graphs,
+    because every fact lives in the named graph of its source release.
+    """
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        default_graph_uris: Iterable[str] | None = None,
+        named_graph_uris: Iterable[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; `bindings` substitute variables with RDF terms (never text)."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs in the store, sorted."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of quads."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook; backends with resources override it
+        """Release any resources the backend holds."""

@@ -1,0 +1,94 @@
+"""The embedded backend: a pyoxigraph store, on disk (the built graph) or in memory (tests, validation).
+
+pyoxigraph is Oxigraph's Rust engine (RocksDB storage, a compiled SPARQL evaluator); it loads and queries
+one to two orders of magnitude faster than rdflib's in-memory graph, which is why it is the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ccg_graph.errors import BadInput, BadQuery, NotFound
+from ccg_graph.store.base import QueryResult, Store
+
+
+class EmbeddedStore(Store):
+    """A pyoxigraph `Store`; `path=None` keeps it in memory."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path))
+
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store itself, for bulk operations that have no place in the interface."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        default_graph_uris: Iterable[str] | None = None,
+        named_graph_uris: Iterable[str] | None = None,
+    ) -> QueryResult:
+        default_graphs = [ox.NamedNode(g) for g in default_graph_uris or ()]
+        named_graphs = [ox.NamedNode(g) for g in named_graph_uris or ()]
+        substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+        try:
+            answer = self._store.query(
+                sparql,
+                use_default_graph_as_union=not default_graphs,
+                default_graph=default_graphs or None,
+                named_graphs=named_graphs or None,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as err:
+            raise BadQuery(f"SPARQL syntax error: {err}") from err
+        except ValueError as err:
+            raise BadQuery(str(err)) from err
+        if isinstance(answer, ox.QuerySolutions):
+            return QueryResult("SELECT", solutions=answer)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(answer))
+        return QueryResult("CONSTRUCT", triples=answer)
+
+    def load_file(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Bulk-load an RDF file (into `graph` for triple formats)."""
+        try:
+            self._store.bulk_load(
+                path=str(path),
+                format=fmt,
+                to_graph=ox.NamedNode(graph) if graph else None,
+            )
+        except SyntaxError as err:
+            raise BadInput(f"cannot parse: {err}", path=path) from err
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self._store
+
+
+def open_store(path: Path, *, read_only: bool = False) -> EmbeddedStore:
+    """Open the built store at `path`, with a clear error when it has not been built."""
+    if not path.exists():
+        raise NotFound(f"no built graph at {path}: run `ccg-graph build` first")
+    return EmbeddedStore(path, read_only=read_only)
