@@ -116,7 +116,9 @@ class ReportFormat(str):
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML; .gz allowed).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML; .gz allowed).")
+    ],
     report_format: Annotated[str, typer.Option("--format", help="text, json or turtle.")] = "text",
 ) -> None:
     """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""

@@ -30,7 +30,10 @@ RESULT_FORMATS: dict[str, tuple[Format, ox.QueryResultsFormat]] = {
     "text/csv": (Format("text/csv", "csv"), ox.QueryResultsFormat.CSV),
     "text/tab-separated-values": (Format("text/tab-separated-values", "tsv"), ox.QueryResultsFormat.TSV),
 }
-RESULT_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
+RESULT_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+}
 
 GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
     "text/turtle": (Format("text/turtle", "turtle"), ox.RdfFormat.TURTLE),
@@ -40,7 +43,11 @@ GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
     "application/trig": (Format("application/trig", "trig"), ox.RdfFormat.TRIG),
     "application/n-quads": (Format("application/n-quads", "nquads"), ox.RdfFormat.N_QUADS),
 }
-GRAPH_ALIASES = {"application/x-turtle": "text/turtle", "text/plain": "application/n-triples", "application/json": "application/ld+json"}
+GRAPH_ALIASES = {
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+}
 
 
 def _parse_accept(accept: str) -> list[tuple[str, float]]:

@@ -42,6 +42,7 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "ccgsh": "https://w3id.org/ccg-graph/shapes#",
 }
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -9,8 +9,9 @@ Each saved query opens with a comment block::
     #   ccg: iri -- a CCG IRI, e.g. https://w3id.org/ccg-graph/id/ccg/00C
     # Returns: ccg (IRI), code (string), name (string)
 
-Parameter values are bound as RDF terms through pyoxigraph's substitutions (SEP-0007), never pasted into
-the query text, so a value cannot change what the query does.
+Parameter values are parsed into typed RDF terms and bound as inline data (see `ccg_graph.binding`), so a
+value cannot change what the query does. Saved queries project their parameters, so every answer says what
+it was asked.
 """
 
 from __future__ import annotations

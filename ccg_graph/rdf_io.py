@@ -63,7 +63,9 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
         raise BadInput(f"not UTF-8 text: {err.reason} at byte {err.start}", path=path) from err
     except BadSyntax as err:
         # rdflib counts lines from 0 in BadSyntax.lines.
-        raise BadInput(f"{fmt} syntax error: {getattr(err, '_why', err.message)}", path=path, line=err.lines + 1) from err
+        raise BadInput(
+            f"{fmt} syntax error: {getattr(err, '_why', err.message)}", path=path, line=err.lines + 1
+        ) from err
     except (ParserError, SyntaxError, ValueError) as err:
         match = _LINE_IN_MESSAGE.search(str(err))
         line = int(match.group(1)) if match else None

@@ -27,11 +27,8 @@ def execute(
     else:
         media = negotiate(accept, format_override, RESULT_FORMATS, RESULT_ALIASES, "application/sparql-results+json")
         _, results_format = RESULT_FORMATS[media]
-        answer = result.solutions if result.solutions is not None else None
-        if answer is None:
-            import pyoxigraph as ox
-
-            answer = ox.QueryBoolean(bool(result.boolean))
+        answer = result.solutions if result.solutions is not None else result.boolean_answer
+        assert answer is not None
         payload = answer.serialize(format=results_format)
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
     return Response(content=payload, media_type=media + charset)

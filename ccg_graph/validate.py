@@ -75,9 +75,7 @@ class ValidationOutcome:
         return "\n".join(lines).rstrip() + "\n"
 
     def as_json(self) -> str:
-        return json.dumps(
-            {"conforms": self.conforms, "results": [asdict(r) for r in self.results]}, indent=2
-        )
+        return json.dumps({"conforms": self.conforms, "results": [asdict(r) for r in self.results]}, indent=2)
 
     def as_turtle(self) -> str:
         return bind_prefixes(self.report).serialize(format="turtle")
@@ -90,7 +88,7 @@ def compact(term: Node | None, graph: Graph | None = None) -> str | None:
     if isinstance(term, URIRef):
         value = str(term)
         for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            local = value[len(namespace):]
+            local = value[len(namespace) :]
             if value.startswith(namespace) and local and "/" not in local and "#" not in local:
                 return f"{prefix}:{local}"
         return f"<{value}>"

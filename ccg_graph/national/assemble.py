@@ -9,8 +9,10 @@ from ccg_graph.errors import BadInput
 from ccg_graph.national.ccgs import build_ccgs
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import QuadSink
+from ccg_graph.national.geography import build_geography
 from ccg_graph.national.hierarchy import build_hierarchy
 from ccg_graph.national.lineage import build_lineage
+from ccg_graph.national.populations import build_populations
 from ccg_graph.national.practices import build_practices
 from ccg_graph.national.provenance import ProvenanceRecorder
 
@@ -30,4 +32,6 @@ def assemble_national(
     build_lineage(ctx)
     build_hierarchy(ctx)
     build_practices(ctx)
+    build_geography(ctx)
+    build_populations(ctx)
     return ctx

@@ -2,7 +2,8 @@
 each CCG answered to or partnered with on any date.
 
 Each source is an *observation* of the hierarchy on its reference date. An observation holds from the date
-of the reorganisation it reflects until the day before the next observation, clipped to each CCG's life:
+of the reorganisation it reflects until the day before the next observation that lists the CCG, clipped to the
+CCG's life (a CCG a release omits keeps the links of the last release that listed it):
 
 =====================================================  ==========  ==========================================
 observation                                            holds from  why that date
@@ -284,15 +285,21 @@ def _observations(
 
 
 def _write_accountabilities(ctx: BuildContext, observations: list[Observation]) -> None:
+    """Each CCG's links hold from an observation that lists it until the next one that lists it.
+
+    A CCG missing from a release (the 2017 lookup omits the CCGs that closed on 2017-03-31) keeps the
+    links of the last release that listed it until it closes.
+    """
     observations.sort(key=lambda o: o.start)
-    for index, observation in enumerate(observations):
-        end = observations[index + 1].start - timedelta(days=1) if index + 1 < len(observations) else CCG_ERA_END
-        for code, units in sorted(observation.links.items()):
+    for code in sorted({c for o in observations for c in o.links}):
+        listing = [o for o in observations if code in o.links]
+        for index, observation in enumerate(listing):
+            end = listing[index + 1].start - timedelta(days=1) if index + 1 < len(listing) else CCG_ERA_END
             life = ctx.ccgs.get(code)
             window = life.clip(observation.start, end) if life else None
             if window is None:
                 continue
-            for kind, unit_code in sorted(units):
+            for kind, unit_code in sorted(observation.links[code]):
                 unit = UNIT_KINDS[kind](unit_code)
                 record = accountability_iri(code, kind, unit_code, window[0])
                 out = observation.out

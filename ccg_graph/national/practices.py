@@ -72,9 +72,7 @@ def build_practices(ctx: BuildContext) -> None:
     ctx.progress("GP practice membership spells")
     spells = _spells(ctx, snapshots)
     practices = {
-        code
-        for code in spells
-        if GP_PRACTICE_CODE.match(code) and (not settings.get(code) or 4 in settings[code])
+        code for code in spells if GP_PRACTICE_CODE.match(code) and (not settings.get(code) or 4 in settings[code])
     }
     _write_practices(ctx, practices, latest)
     _write_memberships(ctx, practices, spells, latest)

@@ -23,6 +23,7 @@ class QueryResult:
     solutions: ox.QuerySolutions | None = None
     boolean: bool | None = None
     triples: ox.QueryTriples | None = None
+    boolean_answer: ox.QueryBoolean | None = None  # the engine's own ASK answer, which it can serialise
 
 
 class Store(ABC):
@@ -41,7 +42,7 @@ class Store(ABC):
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; `bindings` substitute variables with RDF terms (never text)."""
+        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.binding`)."""
 
     @abstractmethod
     def named_graphs(self) -> list[str]:

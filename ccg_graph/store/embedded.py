@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ccg_graph.binding import bind_values
 from ccg_graph.errors import BadInput, BadQuery, NotFound
 from ccg_graph.store.base import QueryResult, Store
 
@@ -20,6 +21,7 @@ class EmbeddedStore(Store):
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         if path is None:
             self._store = ox.Store()
         elif read_only:
@@ -42,14 +44,13 @@ class EmbeddedStore(Store):
     ) -> QueryResult:
         default_graphs = [ox.NamedNode(g) for g in default_graph_uris or ()]
         named_graphs = [ox.NamedNode(g) for g in named_graph_uris or ()]
-        substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
         try:
+            text = bind_values(sparql, bindings or {})
             answer = self._store.query(
-                sparql,
+                text,
                 use_default_graph_as_union=not default_graphs,
                 default_graph=default_graphs or None,
                 named_graphs=named_graphs or None,
-                substitutions=substitutions or None,
             )
         except SyntaxError as err:
             raise BadQuery(f"SPARQL syntax error: {err}") from err
@@ -58,7 +59,7 @@ class EmbeddedStore(Store):
         if isinstance(answer, ox.QuerySolutions):
             return QueryResult("SELECT", solutions=answer)
         if isinstance(answer, ox.QueryBoolean):
-            return QueryResult("ASK", boolean=bool(answer))
+            return QueryResult("ASK", boolean=bool(answer), boolean_answer=answer)
         return QueryResult("CONSTRUCT", triples=answer)
 
     def load_file(self, path: Path, fmt: ox.RdfFormat, graph: str | None = None) -> None:
@@ -79,7 +80,7 @@ class EmbeddedStore(Store):
         return len(self._store)
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:

@@ -27,7 +27,9 @@ def sparql_get(
     query: Annotated[str | None, Query(description="The SPARQL query")] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    format: Annotated[str | None, Query(description="Override content negotiation: json, xml, csv, tsv, turtle ...")] = None,
+    format: Annotated[
+        str | None, Query(description="Override content negotiation: json, xml, csv, tsv, turtle ...")
+    ] = None,
 ) -> Response:
     if query is None:
         raise BadQuery("missing the 'query' parameter (SPARQL 1.1 Protocol, section 2.1)")

@@ -1,0 +1,82 @@
+"""Session fixtures: the national graph, built once from the real reference data, and a real server on it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from ccg_graph.build import BuildSummary, build
+from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.store import EmbeddedStore, open_store
+
+REFERENCE_DATA = PROJECT_ROOT.parent / "shared" / "reference-data"
+
+
+@pytest.fixture(scope="session")
+def national_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    if not (REFERENCE_DATA / "manifest.csv").is_file():
+        pytest.fail(f"the reference data is missing: expected {REFERENCE_DATA} (shared/ beside the repository)")
+    return Settings(build_dir=tmp_path_factory.mktemp("national-build"), reference_data_dir=REFERENCE_DATA)
+
+
+@pytest.fixture(scope="session")
+def national_build(national_settings: Settings) -> BuildSummary:
+    return build(national_settings)
+
+
+@pytest.fixture(scope="session")
+def national_store(national_build: BuildSummary, national_settings: Settings) -> Iterator[EmbeddedStore]:
+    store = open_store(national_settings.store_dir, read_only=True)
+    yield store
+    store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(national_build: BuildSummary, national_settings: Settings) -> Iterator[str]:
+    """`ccg-graph serve` as a real process on a free loopback port, serving the national build."""
+    port = free_port()
+    env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(national_settings.build_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            pytest.fail(f"the server exited with {process.returncode}:\n{output}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not answer /healthz within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def sparql_values(store: EmbeddedStore, query: str, bindings: dict | None = None) -> list[dict[str, str]]:
+    """Run a query and return each solution as {variable: plain value}."""
+    result = store.query(query, bindings=bindings)
+    assert result.solutions is not None
+    names = [v.value for v in result.solutions.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result.solutions]
