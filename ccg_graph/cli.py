@@ -231,6 +231,19 @@ def list_queries() -> None:
 
 
 @app.command()
+def diagram(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the page.")] = Path("docs/model.md"),
+) -> None:
+    """Write the Mermaid class diagram of the ontology (docs/model.md)."""
+    from ccg_graph.diagram import model_page
+
+    page = run_reporting_errors(lambda: model_page(get_settings().ontology_dir))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    out.print(f"wrote {output}")
+
+
+@app.command()
 def version() -> None:
     """Print the package version."""
     out.print(__version__)
