@@ -1,0 +1,17 @@
+"""The whole national graph conforms to the shapes (the same check as `ccg-graph validate` on the dump)."""
+
+from ccg_graph.build import BuildSummary
+from ccg_graph.config import Settings
+from ccg_graph.rdf_io import read_graph
+from ccg_graph.validate import load_ontology, load_shapes, validate_graph
+
+
+def test_national_graph_conforms(national_build: BuildSummary, national_settings: Settings) -> None:
+    assert national_build.dump_path is not None
+    data = read_graph(national_build.dump_path)
+    assert len(data) == national_build.quads
+    outcome = validate_graph(
+        data, load_shapes(national_settings.shapes_dir), load_ontology(national_settings.ontology_dir)
+    )
+    assert outcome.conforms, outcome.as_text()[:5000]
+    assert outcome.results == []
