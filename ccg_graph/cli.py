@@ -110,8 +110,7 @@ def serve(
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
 
 
-class ReportFormat(str):
-    choices = ("text", "json", "turtle")
+REPORT_FORMATS = ("text", "json", "turtle")
 
 
 @app.command()
@@ -125,8 +124,8 @@ def validate(
     from ccg_graph.rdf_io import read_graph
     from ccg_graph.validate import load_ontology, load_shapes, validate_graph
 
-    if report_format not in ReportFormat.choices:
-        err.print(f"[bold red]error:[/] --format must be one of {', '.join(ReportFormat.choices)}")
+    if report_format not in REPORT_FORMATS:
+        err.print(f"[bold red]error:[/] --format must be one of {', '.join(REPORT_FORMATS)}")
         raise typer.Exit(2)
     settings = get_settings()
 

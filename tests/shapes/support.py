@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
+
+from ccg_graph.validate import validate_graph
 
 REPO = Path(__file__).resolve().parents[2]
 SHAPES_DIR = REPO / "shapes"
@@ -49,15 +50,8 @@ class Outcome:
 
 def run_validation(data: Graph, shapes: Graph, ontology: Graph | None) -> Outcome:
     """Validate `data` as the project does and gather the (shape, focus) pairs by severity."""
-    conforms, report, text = validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    assert isinstance(report, Graph)
+    outcome = validate_graph(data, shapes, ontology)
+    conforms, report, text = outcome.conforms, outcome.report, outcome.as_text()
     violations: set[Pair] = set()
     warnings: set[Pair] = set()
     messages: list[str] = []

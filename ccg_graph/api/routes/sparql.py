@@ -10,6 +10,7 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from ccg_graph.api.deps import StoreDep
 from ccg_graph.errors import BadQuery
@@ -60,8 +61,6 @@ async def sparql_post(request: Request, store: StoreDep) -> Response:
             f"unsupported content type {content_type!r}: POST a form (application/x-www-form-urlencoded) "
             "or a query (application/sparql-query)"
         )
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(
         execute,
         store,
