@@ -26,6 +26,7 @@ from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_a
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
 from ccg_graph.store import EmbeddedStore
+from ccg_graph.store.published import reset_generations
 
 Progress = Callable[[str], None]
 
@@ -150,6 +151,7 @@ def build(settings: Settings, progress: Progress = lambda _: None, *, national: 
     sink = assemble(settings, progress, national=national)
     progress("writing the store")
     write_store(sink, settings.store_dir)
+    reset_generations(settings.build_dir)
     progress("writing the dump")
     write_dump(sorted_nquads(sink), settings.dump_path)
     summary = summarise(sink)
