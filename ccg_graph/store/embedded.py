@@ -16,6 +16,17 @@ from ccg_graph.errors import BadInput, BadQuery, NotFound
 from ccg_graph.store.base import QueryResult, Store
 
 
+def apply_change(store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+    """Remove, then add; a named graph left empty is dropped (a graph exists while it holds triples)."""
+    for quad in removed:
+        store.remove(quad)
+    store.extend(added)
+    emptied = {q.graph_name for q in removed if isinstance(q.graph_name, ox.NamedNode | ox.BlankNode)}
+    for graph in emptied:
+        if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+            store.remove_graph(graph)
+
+
 class EmbeddedStore(Store):
     """A pyoxigraph `Store`; `path=None` keeps it in memory."""
 
@@ -110,9 +121,7 @@ class EmbeddedStore(Store):
         name = f"memory/{self._revision}"
         if before_publish is not None:
             before_publish(name)
-        for quad in removed:
-            self._store.remove(quad)
-        self._store.extend(added)
+        apply_change(self._store, added, removed)
         return name
 
     @property

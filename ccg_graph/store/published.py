@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from ccg_graph.errors import NotFound
 from ccg_graph.store.base import QueryResult, Store
-from ccg_graph.store.embedded import EmbeddedStore
+from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
 POINTER = "CURRENT"
 GENERATIONS = "generations"
@@ -203,9 +203,7 @@ class PublishedStore(Store):
             link_copy(self._path, target)
             writer = ox.Store(str(target))
             try:
-                for quad in removed:
-                    writer.remove(quad)
-                writer.extend(added)
+                apply_change(writer, added, removed)
                 writer.flush()
             finally:
                 del writer
