@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from ccg_graph import __version__
 from ccg_graph.config import Settings
 from ccg_graph.errors import BadInput
+from ccg_graph.history import ReleaseLog
 from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_activity_iri
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
@@ -152,6 +153,7 @@ def build(settings: Settings, progress: Progress = lambda _: None, *, national: 
     progress("writing the store")
     write_store(sink, settings.store_dir)
     reset_generations(settings.build_dir)
+    ReleaseLog(settings.build_dir).reset()
     progress("writing the dump")
     write_dump(sorted_nquads(sink), settings.dump_path)
     summary = summarise(sink)

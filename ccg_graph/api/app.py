@@ -13,6 +13,7 @@ from ccg_graph.api.errors import install_error_handlers
 from ccg_graph.api.routes import graph_store, health, queries, sparql
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
+from ccg_graph.history import ReleaseLog
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store import Store
 from ccg_graph.store.published import PublishedStore
@@ -39,6 +40,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.store = store if store is not None else PublishedStore(settings.build_dir)
         app.state.executor = make_executor(settings, app.state.store)
+        app.state.history = ReleaseLog(settings.build_dir) if isinstance(app.state.store, PublishedStore) else None
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
         try:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ccg_graph.api.deps import StoreDep
 from ccg_graph.api.security import read_body, require_writer
-from ccg_graph.api.writing import commit_change
+from ccg_graph.api.writing import commit_change, release_headers
 from ccg_graph.errors import NotFound
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
@@ -76,10 +76,10 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
         )
         build = gsp.change_for_put if method == "PUT" else gsp.change_for_post
         change = build(store, target, triples)
-    release = await commit_change(request, change)
-    headers = {"X-Changes-Added": str(len(change.added)), "X-Changes-Removed": str(len(change.removed))}
-    if release is not None:
-        headers["X-Release"] = release
+    release = await commit_change(
+        request, change, kind="graph-store", message=f"{method} {getattr(target, 'value', 'default graph')}"
+    )
+    headers = release_headers(change, release)
     status = 201 if method in ("PUT", "POST") and not existed else 204
     return Response(status_code=status, headers=headers)
 

@@ -20,4 +20,5 @@ def healthz(request: Request, store: StoreDep) -> dict[str, object]:
     key = ("health", store.generation)
     if key not in cache:
         cache[key] = {"quads": len(store), "graphs": len(store.named_graphs())}
-    return {"status": "ok", "version": __version__, "release": store.generation, **cache[key]}
+    release = store.generation.rsplit("/", 1)[-1]
+    return {"status": "ok", "version": __version__, "release": release, **cache[key]}

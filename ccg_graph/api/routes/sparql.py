@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from ccg_graph.api.answers import answer, make_job
 from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.security import read_body, require_writer
-from ccg_graph.api.writing import commit_change
+from ccg_graph.api.writing import commit_change, release_headers
 from ccg_graph.errors import BadQuery
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
@@ -81,10 +81,8 @@ async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, 
             using_named=operation.using_named_graph_uris,
         )
     )
-    release = await commit_change(request, change)
-    headers = {"X-Changes-Added": str(len(change.added)), "X-Changes-Removed": str(len(change.removed))}
-    if release is not None:
-        headers["X-Release"] = release
+    release = await commit_change(request, change, kind="update", message=operation.update[:500])
+    headers = release_headers(change, release)
     return Response(status_code=204, headers=headers)
 
 
