@@ -10,14 +10,14 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import graph_store, health, queries, sparql
+from ccg_graph.api.routes import graph_store, health, queries, sparql, submissions
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
 from ccg_graph.history import ReleaseLog
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store import Store
 from ccg_graph.store.published import PublishedStore
-from ccg_graph.writes.validation import shapes_gate, validate_change_fully
+from ccg_graph.writes.validation import write_gate
 
 
 def make_executor(settings: Settings, store: Store) -> QueryExecutor:
@@ -62,7 +62,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = QueryCatalogue(settings.queries_dir)
     app.state.cache = {}
-    app.state.write_gate = shapes_gate(validate_change_fully(settings))
+    app.state.write_gate = write_gate(settings)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -76,4 +76,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(queries.router)
     app.include_router(graph_store.router)
+    app.include_router(submissions.router)
     return app

@@ -54,3 +54,8 @@ def shapes_gate(validator: ChangeValidator) -> Callable[[Store, list[ox.Quad], l
             )
 
     return gate
+
+
+def write_gate(settings: Settings) -> Callable[[Store, list[ox.Quad], list[ox.Quad]], None]:
+    """The validator every write of this deployment passes."""
+    return shapes_gate(validate_change_fully(settings))
