@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import http.client
 import json
-import socket
 import time
 import urllib.error
 from collections.abc import Mapping
@@ -37,6 +36,7 @@ from ccg_graph import __version__
 from ccg_graph.binding import bind_values
 from ccg_graph.client.as_of import AsOf
 from ccg_graph.client.errors import EndpointError, EndpointTimeout, EndpointUnreachable, QueryRejected
+from ccg_graph.client.forms import query_form
 from ccg_graph.client.frames import frame_from_json
 from ccg_graph.client.terms import saved_parameter_text, to_term
 from ccg_graph.errors import BadInput, BadQuery
@@ -44,7 +44,13 @@ from ccg_graph.queries import QueryCatalogue, SavedQuery
 
 #: HTTP statuses worth asking again: the service is busy or restarting, not refusing this query.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-_STATUS_OF = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
+_STATUS_OF = {
+    QueryBadFormed: 400,
+    Unauthorized: 401,
+    EndPointNotFound: 404,
+    URITooLong: 414,
+    EndPointInternalError: 500,
+}
 _MAX_MESSAGE = 600
 
 
@@ -137,13 +143,16 @@ class Client:
 
     def saved(self, name: str, **params: object) -> pd.DataFrame | bool | rdflib.Graph:
         """Run a saved query by name with its declared, typed parameters (defaults fill the rest)."""
-        text = self.saved_text(name, **params)
-        form = self._form(text)
+        return self.run(self.saved_text(name, **params))
+
+    def run(self, query: str, **params: object) -> pd.DataFrame | bool | rdflib.Graph:
+        """Any query, answered by its form: SELECT a DataFrame, ASK a bool, CONSTRUCT/DESCRIBE a Graph."""
+        form = query_form(query)
         if form == "ASK":
-            return self.ask(text)
+            return self.ask(query, **params)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return self.construct(text)
-        return self.select(text)
+            return self.construct(query, **params)
+        return self.select(query, **params)
 
     def as_of(self, day: date | str) -> AsOf:
         """The saved queries about one day, with the day already bound: ``client.as_of("2019-04-01").ccgs()``."""
@@ -192,17 +201,10 @@ class Client:
         except ValueError as err:
             raise BadQuery(str(err)) from err
 
-    @staticmethod
-    def _form(text: str) -> str:
-        wrapper = SPARQLWrapper("http://localhost/")
-        wrapper.setQuery(text)
-        return wrapper.queryType
-
     def _expect(self, text: str, forms: tuple[str, ...]) -> None:
-        form = self._form(text)
-        # SPARQLWrapper calls anything it cannot recognise SELECT, so a malformed query still reaches the
-        # endpoint, which says what is wrong with it.
-        if form not in forms:
+        form = query_form(text)
+        # A text with no query keyword at all goes to the endpoint, which says what is wrong with it.
+        if form is not None and form not in forms:
             method = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "construct"}.get(form)
             hint = f": use Client.{method}" if method else ""
             raise BadQuery(f"this is a {form} query, not {' or '.join(forms)}{hint}")
@@ -214,6 +216,9 @@ class Client:
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setTimeout(int(max(1, round(self.timeout))))
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form with a regular expression that reads comments too (a header saying
+        # "created" made it send a SELECT as an update); ours skips comments, strings and IRIs.
+        wrapper.queryType = query_form(text) or "SELECT"
         wrapper.setReturnFormat(return_format)
         return wrapper
 
@@ -246,10 +251,10 @@ class Client:
                 raise _Transient(error) from err
             raise error from err
         except urllib.error.URLError as err:
-            if isinstance(err.reason, TimeoutError | socket.timeout):
+            if isinstance(err.reason, TimeoutError):
                 raise EndpointTimeout(self.url, f"no answer within {self.timeout:g} s") from err
             raise _Transient(EndpointUnreachable(self.url, f"cannot connect ({err.reason})")) from err
-        except (TimeoutError, socket.timeout) as err:
+        except TimeoutError as err:
             raise EndpointTimeout(self.url, f"no answer within {self.timeout:g} s") from err
         except (ConnectionError, http.client.HTTPException) as err:
             raise _Transient(EndpointUnreachable(self.url, f"the connection failed ({err})")) from err
