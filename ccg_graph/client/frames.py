@@ -93,8 +93,9 @@ def _dates(values: Sequence[str | None], kind: str) -> pd.Series:
     if kind == DATE:
         values = [None if v is None else v[:10] for v in values]
         return pd.Series(pd.to_datetime(values, format="%Y-%m-%d"), dtype="datetime64[ns]")
-    parsed = pd.to_datetime(values, format="ISO8601", utc=any(v and (v.endswith("Z") or "+" in v) for v in values))
-    return pd.Series(parsed)
+    zoned = any(v and (v.endswith("Z") or "+" in v) for v in values)
+    parsed = pd.to_datetime(values, format="ISO8601", utc=zoned)
+    return pd.Series(parsed).astype("datetime64[ns, UTC]" if zoned else "datetime64[ns]")
 
 
 def _column(values: Sequence[str | None], kind: str) -> pd.Series:
