@@ -95,7 +95,8 @@ def test_as_of_helpers(client: Client) -> None:
     [counts] = day.counts().to_dict("records")
     assert counts["ccgs"] == 135 and counts["as_of"] == pd.Timestamp("2020-04-01")
     assert len(day.ccgs()) == 135
-    assert day.ons_code("E38000001")["ods_code"].tolist() == ["02N"]
+    assert client.as_of("2017-04-01").ons_code("E38000001")["ods_code"].tolist() == ["02N"]
+    assert day.ons_code("E38000001").empty  # 02N merged on 1 April 2020 and its code went with it
     assert set(client.as_of("2014-01-01").regions()["code"]) == {"Y54", "Y55", "Y56", "Y57"}
     with pytest.raises(BadQuery, match="as_of"):
         client.as_of("yesterday")
