@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test build validate lint clean
+.PHONY: run test install install-test build validate lint clean guide
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -35,6 +35,10 @@ build: install
 
 validate: install
 	$(BIN)/ccg-graph validate $(BUILD_DIR)/ccg-graph.nq.gz
+
+## make guide: regenerate docs/research-guide.md and docs/figures/ from the built graph
+guide: install-test
+	$(BIN)/python -m ccg_graph.guide --build-dir $(BUILD_DIR)
 
 lint: install-test
 	$(BIN)/ruff check ccg_graph tests

@@ -6,7 +6,6 @@ A user's mistake is reported in one line with file, line and reason, never as a 
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable
@@ -150,23 +149,37 @@ def _parse_params(params: list[str]) -> dict[str, str]:
     return values
 
 
+EndpointOption = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL to ask instead of the built graph."),
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the answer to this file.")]
+
+
 @app.command()
 def query(
     name_or_file: Annotated[str, typer.Argument(help="A saved query's name (see `ccg-graph queries`) or a .rq file.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Shorthand for --param as_of=YYYY-MM-DD.")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output_format: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: OutputOption = None,
+    endpoint: EndpointOption = None,
     build_dir: BuildDirOption = None,
 ) -> None:
-    """Run a saved query (or a query file) against the built graph."""
+    """Run a saved query (or a query file) against the built graph or, with --endpoint, a SPARQL service."""
+    from ccg_graph.binding import bind_values
+    from ccg_graph.client.output import FORMATS
     from ccg_graph.queries import QueryCatalogue, load_query_file
-    from ccg_graph.store import open_store
 
     settings = _settings(build_dir)
 
     def run() -> None:
-        if output not in ("table", "csv", "json"):
-            raise BadInput(f"--format must be table, csv or json, not {output!r}")
+        if output_format not in FORMATS:
+            raise BadInput(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+        if output_format == "parquet" and output is None:
+            raise BadInput("--format parquet writes a file: give it with --output FILE")
+        if output_format == "table" and output is not None:
+            raise BadInput("--format table prints to the terminal: choose csv, json or parquet with --output")
         values = _parse_params(param or [])
         if as_of is not None:
             values["as_of"] = as_of
@@ -177,43 +190,98 @@ def query(
             else QueryCatalogue(settings.queries_dir).get(name_or_file)
         )
         bindings = saved.bind(values)
-        store = open_store(settings.store_dir, read_only=True)
-        try:
-            result = store.query(saved.text, bindings=bindings)
-            _print_result(result, output)
-        finally:
-            store.close()
+        if endpoint is not None:
+            from ccg_graph.client import Client
+
+            answer = Client(endpoint, timeout=settings.query_timeout_seconds).run(bind_values(saved.text, bindings))
+        else:
+            answer = _local_answer(settings, saved.text, bindings)
+        _emit(answer, output_format, output)
 
     run_reporting_errors(run)
 
 
-def _term_text(term: object) -> str:
-    return "" if term is None else str(getattr(term, "value", term))
+def _local_answer(settings: Settings, text: str, bindings: dict):
+    """The built store's answer in the client's terms: a typed DataFrame, a bool, or Turtle text."""
+    import pyoxigraph as ox
+
+    from ccg_graph.client.frames import frame_from_json
+    from ccg_graph.store import open_store
+
+    store = open_store(settings.store_dir, read_only=True)
+    try:
+        result = store.query(text, bindings=bindings)
+        if result.boolean is not None:
+            return result.boolean
+        if result.triples is not None:
+            return result.triples.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return frame_from_json(result.solutions.serialize(format=ox.QueryResultsFormat.JSON))
+    finally:
+        store.close()
 
 
-def _print_result(result, output: str) -> None:
-    if result.boolean is not None:
-        sys.stdout.write(json.dumps({"boolean": result.boolean}) + "\n" if output == "json" else f"{result.boolean}\n")
+def _emit(answer: object, output_format: str, output: Path | None) -> None:
+    """Print or write an answer: a DataFrame in the chosen format, a bool, or RDF as Turtle."""
+    import pandas as pd
+
+    from ccg_graph.client import output as write
+
+    if isinstance(answer, bool):
+        if output_format == "parquet":
+            raise BadInput("an ASK query's answer is a boolean: choose table, csv or json")
+        text = json.dumps({"boolean": answer}) + "\n" if output_format == "json" else f"{answer}\n"
+    elif not isinstance(answer, pd.DataFrame):
+        if output_format == "parquet":
+            raise BadInput("a CONSTRUCT or DESCRIBE answer is RDF: it is written as Turtle, not Parquet")
+        text = answer if isinstance(answer, str) else answer.serialize(format="turtle")
+    elif output_format == "parquet":
+        assert output is not None
+        write.write_parquet(answer, output)
+        err.print(f"wrote {len(answer)} row(s) to {output}")
         return
-    if result.triples is not None:
-        import pyoxigraph as ox
-
-        sys.stdout.write(result.triples.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
-        return
-    solutions = result.solutions
-    columns = [v.value for v in solutions.variables]
-    rows = [[_term_text(solution[c]) for c in columns] for solution in solutions]
-    if output == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif output == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], indent=2) + "\n")
-    else:
-        table = Table(*columns, title=f"{len(rows)} row(s)")
-        for row in rows:
+    elif output_format == "table":
+        shown = write.printable(answer)
+        table = Table(*[str(c) for c in shown.columns], title=f"{len(shown)} row(s)")
+        for row in shown.itertuples(index=False, name=None):
             table.add_row(*row)
         out.print(table)
+        return
+    else:
+        text = write.to_csv(answer) if output_format == "csv" else write.to_json(answer)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+export_app = typer.Typer(help="Export tables for joining the graph to other data.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("crosswalk")
+def export_crosswalk(
+    output: OutputOption = None,
+    endpoint: EndpointOption = None,
+    build_dir: BuildDirOption = None,
+) -> None:
+    """CSV of every organisation's ODS and ONS codes, the periods it held them, its name, open and close dates."""
+    from ccg_graph.queries import QueryCatalogue
+
+    settings = _settings(build_dir)
+
+    def run() -> None:
+        saved = QueryCatalogue(settings.queries_dir).get("organisation-crosswalk")
+        if endpoint is not None:
+            from ccg_graph.client import Client
+
+            answer = Client(endpoint, timeout=settings.query_timeout_seconds).select(saved.text)
+        else:
+            answer = _local_answer(settings, saved.text, {})
+        _emit(answer, "csv", output)
+
+    run_reporting_errors(run)
 
 
 @app.command("queries")
