@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ccg_graph.binding import code_regions as code_regions  # the same lexer the binding uses
+from ccg_graph.binding import code_regions  # the same lexer the binding uses
 
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
