@@ -311,6 +311,158 @@ def diagram(
 
 
 @app.command()
+def submit(
+    file: Annotated[Path, typer.Argument(help="The RDF file to submit (Turtle, N-Triples, RDF/XML, JSON-LD, ...)")],
+    graph: Annotated[str, typer.Option("--graph", help="The named graph it goes into (replacing an earlier one)")],
+    message: Annotated[str, typer.Option("--message", "-m", help="What this submission is, for the record")] = "",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Validate FILE against the shapes in the context of the built graph and, if it conforms, commit it
+    atomically into its own named graph with a PROV record. Exit 1 (and nothing written) if it does not."""
+    import getpass
+    import socket
+
+    from ccg_graph.errors import ValidationFailed
+    from ccg_graph.history import ReleaseLog
+    from ccg_graph.store.published import PublishedStore
+    from ccg_graph.submissions import SubmissionLog, media_type_for
+    from ccg_graph.submissions import submit as run_submit
+    from ccg_graph.writes.validation import write_gate
+
+    settings = _settings(build_dir)
+
+    def run():
+        if not file.is_file():
+            raise BadInput("no such file", path=file)
+        store = PublishedStore(settings.build_dir)
+        try:
+            return run_submit(
+                store,
+                data=file.read_bytes(),
+                source_name=str(file),
+                media=media_type_for(file.name, None),
+                graph=graph,
+                message=message,
+                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
+                gate=write_gate(settings),
+                log=SubmissionLog(settings.build_dir),
+                history=ReleaseLog(settings.build_dir),
+            )
+        finally:
+            store.close()
+
+    try:
+        record = run_reporting_errors(run)
+    except typer.Exit:
+        raise
+    except ValidationFailed as refused:  # pragma: no cover - run_reporting_errors handles it
+        raise typer.Exit(1) from refused
+    out.print(f"{record.status}: submission {record.id} -> <{record.graph}> (+{record.added} -{record.removed})")
+    if record.release:
+        out.print(f"release {record.release}")
+
+
+@app.command()
+def retract(
+    graph: Annotated[str, typer.Option("--graph", help="The submitted graph to remove")],
+    message: Annotated[str, typer.Option("--message", "-m", help="Why, for the record")] = "",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Remove a submitted graph (validated and recorded like any change)."""
+    import getpass
+    import socket
+
+    from ccg_graph.history import ReleaseLog
+    from ccg_graph.store.published import PublishedStore
+    from ccg_graph.submissions import SubmissionLog
+    from ccg_graph.submissions import retract as run_retract
+    from ccg_graph.writes.validation import write_gate
+
+    settings = _settings(build_dir)
+
+    def run():
+        store = PublishedStore(settings.build_dir)
+        try:
+            return run_retract(
+                store,
+                graph=graph,
+                message=message,
+                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
+                gate=write_gate(settings),
+                log=SubmissionLog(settings.build_dir),
+                history=ReleaseLog(settings.build_dir),
+            )
+        finally:
+            store.close()
+
+    record = run_reporting_errors(run)
+    out.print(f"retracted <{record.graph}> (-{record.removed}); release {record.release}")
+
+
+@app.command()
+def releases(build_dir: BuildDirOption = None) -> None:
+    """List the releases of the built graph: the build, then every write since."""
+    from ccg_graph.history import ReleaseLog
+
+    table = Table("release", "time", "kind", "agent", "+", "-", "message", title="Releases since the build")
+    for release in ReleaseLog(_settings(build_dir).build_dir).releases():
+        table.add_row(
+            release.id,
+            release.time,
+            release.kind,
+            release.agent,
+            str(release.added),
+            str(release.removed),
+            release.message[:60],
+        )
+    out.print(table)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A dump file (.nq or .nq.gz) or a release id ('build' for the build)")],
+    new: Annotated[str, typer.Argument(help="A dump file or a later release id")],
+    output_format: Annotated[str, typer.Option("--format", help="text, json or patch")] = "text",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """What changed between two builds (their dumps) or two releases: organisations that appeared or went,
+    renames, moved dates, new successors and oversight, and the exact quads."""
+    from ccg_graph.diff import diff_dumps, diff_releases
+    from ccg_graph.history import ReleaseLog
+
+    if output_format not in ("text", "json", "patch"):
+        err.print(f"[bold red]error:[/] --format must be text, json or patch, not {output_format!r}")
+        raise typer.Exit(2)
+
+    def run():
+        if Path(old).is_file() or Path(new).is_file():
+            return diff_dumps(Path(old), Path(new))
+        return diff_releases(ReleaseLog(_settings(build_dir).build_dir), old, new)
+
+    result = run_reporting_errors(run)
+    if output_format == "patch":
+        sys.stdout.write("TX .\n")
+        sys.stdout.writelines(f"D {q} .\n" for q in sorted(result.removed))
+        sys.stdout.writelines(f"A {q} .\n" for q in sorted(result.added))
+        sys.stdout.write("TC .\n")
+        return
+    summary = result.summary()
+    if output_format == "json":
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        return
+    out.print(f"{summary['added']:,} quads added, {summary['removed']:,} removed")
+    for label in ("new resources", "removed resources"):
+        for line in summary[label]:  # type: ignore[union-attr]
+            out.print(f"  {label[:-10]}: {line}", highlight=False)
+    for subject, props in summary["changed"].items():  # type: ignore[union-attr]
+        out.print(subject, highlight=False)
+        for prop, change in props.items():
+            before = ", ".join(change.get("removed", [])) or "-"
+            after = ", ".join(change.get("added", [])) or "-"
+            out.print(f"    {prop}: {before} -> {after}", highlight=False)
+
+
+@app.command()
 def version() -> None:
     """Print the package version."""
     out.print(__version__)
