@@ -28,6 +28,7 @@ from rdflib.namespace import XSD
 from ccg_graph.config import Settings, get_settings
 from ccg_graph.store.base import Store
 from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
+from ccg_graph.validation.focus import focus_marks, focused_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 from ccg_graph.validation.parse import ParsedRdf, read_files
@@ -117,9 +118,12 @@ def validate_change(
     timings["collect_seconds"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
+    focus_terms = {to_rdflib(n) for n in focus}
     data = as_prepared_graph((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples)
-    _, report = run_pyshacl(data, shapes, ontology, inplace=True)
-    outcome = outcome_from_report(report, keep_focus={to_rdflib(n) for n in focus})
+    for marker in focus_marks(focus_terms):
+        data.add(marker)
+    _, report = run_pyshacl(data, focused_shapes(shapes), ontology, inplace=True)
+    outcome = outcome_from_report(report, keep_focus=focus_terms)
     timings["shacl_seconds"] = time.perf_counter() - mark
     timings.update(
         total_seconds=time.perf_counter() - clock,

@@ -64,6 +64,17 @@ class NativeSource:
                 held[t] = graphs
         return held
 
+    def first(self, node: Term, predicate: str | None, inverse: bool, skip: set[ox.Triple]) -> ox.Triple | None:
+        pred = ox.NamedNode(predicate) if predicate else None
+        if isinstance(node, ox.Literal) and not inverse:
+            return None
+        quads = (
+            self.store.quads_for_pattern(None, pred, node, None)
+            if inverse
+            else self.store.quads_for_pattern(node, pred, None, None)
+        )
+        return next((q.triple for q in quads if q.triple not in skip), None)
+
 
 class SparqlSource:
     """Reads through `Store.query` with one SELECT per step and batch of nodes (works on any backend).
@@ -95,6 +106,9 @@ class SparqlSource:
                 p = ox.NamedNode(predicate) if predicate else row["p"]
                 found.setdefault(node, []).append(ox.Triple(other, p, node) if inverse else ox.Triple(node, p, other))
         return found
+
+    def first(self, node: Term, predicate: str | None, inverse: bool, skip: set[ox.Triple]) -> ox.Triple | None:
+        return next((t for t in self.fetch([node], predicate, inverse)[node] if t not in skip), None)
 
     def graphs_of(self, triples: Iterable[ox.Triple]) -> dict[ox.Triple, set]:
         held: dict[ox.Triple, set] = {}
@@ -156,6 +170,17 @@ class ChangedGraph:
                 answer[node] = list({*(t for t in base if t not in self.removed), *extra})
         return answer
 
+    def witness(self, node: Term, predicate: str | None, inverse: bool) -> list[ox.Triple]:
+        """One triple of the changed graph with `node` (as subject, or object when `inverse`), if any."""
+        extra = self._added_by.get((node, predicate, inverse))
+        if extra:
+            return [extra[0]]
+        if (node, predicate, inverse) in self._cache:
+            return [t for t in self._cache[(node, predicate, inverse)] if t not in self.removed][:1]
+        self.fetches += 1
+        found = self.source.first(node, predicate, inverse, self.removed)
+        return [found] if found is not None else []
+
 
 def _other_end(triple: ox.Triple, inverse: bool) -> Term:
     return triple.subject if inverse else triple.object
@@ -170,13 +195,26 @@ def collect(graph: ChangedGraph, plan: ReachPlan, focus_nodes: Iterable[Term]) -
     for node in focus_nodes:
         frontier |= {(node, s) for s in start_states}
     triples: set[ox.Triple] = set()
+    pending_witness: set[tuple[Term, int]] = set()
     while frontier:
         seen |= frontier
         wanted: dict[tuple[str | None, bool], dict[Term, set[int]]] = defaultdict(lambda: defaultdict(set))
+        witnessed: dict[tuple[str | None, bool], dict[Term, set[int]]] = defaultdict(lambda: defaultdict(set))
         for node, state in frontier:
             for step in plan.steps.get(state, ()):
-                wanted[(step.predicate, step.inverse)][node].add(step.target)
-        frontier = set()
+                chosen = witnessed if step.exists_only else wanted
+                chosen[(step.predicate, step.inverse)][node].add(step.target)
+        for key, by_node in witnessed.items():
+            for node, targets in by_node.items():
+                if node not in wanted[key]:  # a full fetch of the same step makes the witness redundant
+                    triples.update(graph.witness(node, key[0], key[1]))
+                    # a target-only step leads nowhere further (checked below, kept general)
+                    for triple in graph.witness(node, key[0], key[1]):
+                        other = _other_end(triple, key[1])
+                        frontier_next = {(other, s) for s in plan.closure(targets)}
+                        pending_witness.update(p for p in frontier_next if p not in seen)
+        frontier = set(pending_witness)
+        pending_witness.clear()
         for (predicate, inverse), by_node in wanted.items():
             found = graph.edges(list(by_node), predicate, inverse)
             for node, targets in by_node.items():

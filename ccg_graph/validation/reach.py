@@ -40,6 +40,7 @@ class Step:
     predicate: str | None
     inverse: bool
     target: int
+    exists_only: bool = False  # only whether one such triple exists matters (sh:targetSubjectsOf/ObjectsOf)
 
 
 @dataclass
@@ -54,9 +55,11 @@ class ReachPlan:
         self.state_count += 1
         return self.state_count - 1
 
-    def add_step(self, source: int, predicate: str | None, inverse: bool, target: int | None = None) -> int:
+    def add_step(
+        self, source: int, predicate: str | None, inverse: bool, target: int | None = None, exists_only: bool = False
+    ) -> int:
         target = self.new_state() if target is None else target
-        step = Step(predicate, inverse, target)
+        step = Step(predicate, inverse, target, exists_only)
         if step not in self.steps[source]:
             self.steps[source].append(step)
         return target
@@ -231,10 +234,14 @@ def compile_query(plan: ReachPlan, query_text: str, source: int, prefixes: dict[
 def _bind(plan: ReachPlan, state_of: dict[object, int], term, end: int) -> None:
     if not _is_var(term):
         return  # a constant or literal: nothing further is read from it
-    if term in state_of:
-        plan.link(end, state_of[term])
-    else:
+    if term not in state_of:
         state_of[term] = end
+    elif term != Variable("this"):
+        # Reached again by another route (another UNION branch or OPTIONAL, so maybe other nodes): what the
+        # query reads beyond the variable is read from these nodes too.
+        plan.link(end, state_of[term])
+    # $this is bound to the focus node alone, and everything beyond it is walked from the focus already; a
+    # path ending at $this only needs its own triples, which walking it from its subject fetches.
 
 
 # --- shapes ----------------------------------------------------------------------------------------------
@@ -305,10 +312,10 @@ class _Compiler:
             self.plan.add_step(typed, str(RDFS.subClassOf), False, typed)
             found = True
         for predicate in g.objects(shape, SH.targetSubjectsOf):
-            self.plan.add_step(START, str(predicate), False)
+            self.plan.add_step(START, str(predicate), False, exists_only=True)
             found = True
         for predicate in g.objects(shape, SH.targetObjectsOf):
-            self.plan.add_step(START, str(predicate), True)
+            self.plan.add_step(START, str(predicate), True, exists_only=True)
             found = True
         if (shape, SH.targetNode, None) in g:
             found = True
