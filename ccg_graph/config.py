@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     base_url: str = "https://w3id.org/ccg-graph/"
     query_timeout_seconds: float = 30.0
     max_result_rows: int = 100_000
+    max_upload_bytes: int = Field(
+        default=10_000_000, description="The largest RDF body `POST /validate` (and submissions) accept; 413 above."
+    )
 
     @property
     def store_dir(self) -> Path:

@@ -73,6 +73,12 @@ class ValidationFailed(CCGGraphError):
     http_status = 422
 
 
+class PayloadTooLarge(CCGGraphError):
+    """An upload larger than the configured limit (`Settings.max_upload_bytes`)."""
+
+    http_status = 413
+
+
 class QueryTimeout(CCGGraphError):
     """A query that ran past its time limit."""
 

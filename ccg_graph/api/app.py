@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import health, sparql
+from ccg_graph.api.routes import health, sparql, validate
 from ccg_graph.config import Settings
 from ccg_graph.store import Store, open_store
 
@@ -37,4 +37,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(validate.router)
     return app
