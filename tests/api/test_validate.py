@@ -50,8 +50,8 @@ def test_report_by_content_negotiation(client: TestClient) -> None:
 
 def test_other_media_types_and_context(client: TestClient) -> None:
     nt = (
-        "<https://w3id.org/ccg-graph/id/membership/A83013/ccg/00K/2016-04-01> <http://www.w3.org/ns/org#member> "
-        "<https://w3id.org/ccg-graph/id/practice/A83013> .\n"
+        "<https://w3id.org/ccg-graph/id/instant/2016-04-01> <http://www.w3.org/2006/time#inXSDDate> "
+        '"2016-04-01"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
     )
     alone = client.post("/validate", content=nt, headers={"Content-Type": "application/n-triples"})
     assert alone.status_code == 200 and alone.json()["conforms"] is True
