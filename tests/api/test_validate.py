@@ -52,6 +52,9 @@ def test_other_media_types_and_context(client: TestClient) -> None:
     nt = (
         "<https://w3id.org/ccg-graph/id/instant/2016-04-01> <http://www.w3.org/2006/time#inXSDDate> "
         '"2016-04-01"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+        # the Secretary of State's post is a target wherever validation runs (sh:targetNode)
+        "<https://w3id.org/ccg-graph/id/post/secretary-of-state-for-health> "
+        "<https://w3id.org/ccg-graph/def#accountableTo> <https://w3id.org/ccg-graph/id/organisation/parliament> .\n"
     )
     alone = client.post("/validate", content=nt, headers={"Content-Type": "application/n-triples"})
     assert alone.status_code == 200 and alone.json()["conforms"] is True
