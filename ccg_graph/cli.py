@@ -118,19 +118,39 @@ def validate(
         list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML; .gz allowed).")
     ],
     report_format: Annotated[str, typer.Option("--format", help="text, json or turtle.")] = "text",
+    against_graph: Annotated[
+        bool,
+        typer.Option(
+            "--against-graph",
+            help="Validate the files as if added to the built graph (overlaps, successors, ...), checking only "
+            "what they can affect.",
+        ),
+    ] = False,
+    build_dir: BuildDirOption = None,
 ) -> None:
     """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""
-    from ccg_graph.rdf_io import read_graph
-    from ccg_graph.validate import load_ontology, load_shapes, validate_graph
-
     if report_format not in REPORT_FORMATS:
         err.print(f"[bold red]error:[/] --format must be one of {', '.join(REPORT_FORMATS)}")
         raise typer.Exit(2)
-    settings = get_settings()
+    settings = _settings(build_dir)
 
     def run() -> bool:
-        data = read_graph(*files)
-        outcome = validate_graph(data, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+        from ccg_graph.validation.parse import read_files
+
+        parsed = read_files(files)  # parse errors first: file, line and column
+        if against_graph:
+            from ccg_graph.store import open_store
+            from ccg_graph.validation.incremental import validate_parsed_in_context
+
+            store = open_store(settings.store_dir, read_only=True)
+            try:
+                outcome = validate_parsed_in_context(parsed, store, settings)
+            finally:
+                store.close()
+        else:
+            from ccg_graph.validation.service import validate_on_its_own
+
+            outcome = validate_on_its_own(parsed, settings)
         rendered = {"text": outcome.as_text, "json": outcome.as_json, "turtle": outcome.as_turtle}[report_format]()
         sys.stdout.write(rendered)
         return outcome.conforms

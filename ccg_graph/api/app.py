@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import graph_store, health, queries, sparql, submissions
+from ccg_graph.api.routes import graph_store, health, queries, sparql, submissions, validate
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
 from ccg_graph.history import ReleaseLog
@@ -77,4 +77,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(queries.router)
     app.include_router(graph_store.router)
     app.include_router(submissions.router)
+    app.include_router(validate.router)
     return app

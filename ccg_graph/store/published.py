@@ -130,6 +130,11 @@ class PublishedStore(Store):
         return self._current
 
     @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store of the published generation (read-only), for fast triple-pattern reads."""
+        return self.refresh().native
+
+    @property
     def path(self) -> Path:
         """The directory of the published generation (query workers open it read-only)."""
         self.refresh()

@@ -56,6 +56,16 @@ def shapes_gate(validator: ChangeValidator) -> Callable[[Store, list[ox.Quad], l
     return gate
 
 
+def validate_change_incrementally(settings: Settings) -> ChangeValidator:
+    """Only the focus nodes the change can affect, with the same results as full validation for them."""
+    from ccg_graph.validation.incremental import validate_change
+
+    def validate(store: Store, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> ValidationOutcome:
+        return validate_change(store, added, removed, settings=settings)
+
+    return validate
+
+
 def write_gate(settings: Settings) -> Callable[[Store, list[ox.Quad], list[ox.Quad]], None]:
-    """The validator every write of this deployment passes."""
-    return shapes_gate(validate_change_fully(settings))
+    """The validator every write of this deployment passes: incremental validation in context."""
+    return shapes_gate(validate_change_incrementally(settings))
