@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test build validate lint clean
+.PHONY: run test install install-test assets build validate lint clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -19,8 +19,23 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+## make assets: the query page's editor (YASGUI, pinned in web/package-lock.json) from the npm registry into
+## the package; generated, not committed. Needs Node.js and npm.
+VENDOR_DIR := ccg_graph/static/query/vendor
+YASGUI_BUILD := web/node_modules/@zazuko/yasgui/build
+
+$(VENDOR_DIR)/.installed: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (the query page's editor comes from the npm registry)" >&2; exit 1; }
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR_DIR)
+	cp $(YASGUI_BUILD)/yasgui.min.js $(YASGUI_BUILD)/yasgui.min.css $(VENDOR_DIR)/
+	cp web/node_modules/@zazuko/yasgui/package.json $(VENDOR_DIR)/yasgui.package.json
+	touch $@
+
+assets: $(VENDOR_DIR)/.installed
+
+install: $(VENV)/.installed assets
+install-test: $(VENV)/.installed-test assets
 
 ## make run: install, build the graph if it is not built, serve it on http://127.0.0.1:8000
 run: install

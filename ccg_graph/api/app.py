@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import health, sparql
+from ccg_graph.api.routes import health, query_page, sparql
 from ccg_graph.config import Settings
 from ccg_graph.store import Store, open_store
+
+#: Templates' static files (CSS, scripts, the query page's vendored editor), served at /static.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -37,4 +42,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(query_page.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
