@@ -51,8 +51,11 @@ def vendor_assets_present() -> bool:
     return all((VENDOR_DIR / name).is_file() for name in VENDOR_FILES)
 
 
-def query_page_response(request: Request, settings: Settings, example: str | None = None) -> HTMLResponse:
-    """The query page, its editor holding the saved query `example` (404 if there is none) or a starter query."""
+def query_page_response(
+    request: Request, settings: Settings, example: str | None = None, query: str | None = None
+) -> HTMLResponse:
+    """The query page. Its editor holds `query` (a shared link), else the saved query `example` (404 if there is
+    none), else a starter query."""
     examples = query_examples(settings.queries_dir)
     by_name = {e.name: e for e in examples}
     status_code = 200
@@ -64,6 +67,8 @@ def query_page_response(request: Request, settings: Settings, example: str | Non
         else:
             status_code = 404
             message = f"There is no saved query named {example!r}; the list of saved queries is below."
+    if query is not None:
+        initial_query = query
     config = {
         "endpoint": "sparql",
         "initialQuery": initial_query,
@@ -94,5 +99,6 @@ def query_page(
     request: Request,
     settings: SettingsDep,
     example: Annotated[str | None, Query(description="A saved query's name, to open it in the editor")] = None,
+    query: Annotated[str | None, Query(description="A query to open in the editor (the editor's share links)")] = None,
 ) -> HTMLResponse:
-    return query_page_response(request, settings, example)
+    return query_page_response(request, settings, example, query)

@@ -36,12 +36,13 @@
   Yasgui.Yasqe.defaults.prefixCcApi =
     "data:application/json," + encodeURIComponent(JSON.stringify(config.prefixes));
   Yasgui.defaults.endpointCatalogueOptions.getData = function () { return [{ endpoint: endpoint }]; };
+  // A link made with the editor's share button carries the tab in the page's URL (query=...): it wins.
+  var shared = new URLSearchParams(window.location.search).has("query");
 
   var yasgui;
   try {
     yasgui = new Yasgui(document.getElementById("yasgui"), {
       persistenceId: null,          // a fresh editor on every visit: no stale endpoint from local storage
-      populateFromUrl: false,
       copyEndpointOnNewTab: true,
       requestConfig: { endpoint: endpoint, method: "POST" },
       yasr: { prefixes: config.prefixes }
@@ -54,46 +55,67 @@
 
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
-  tab.setQuery(config.initialQuery);
+  if (!shared) { setQuery(config.initialQuery); }
 
   var select = document.getElementById("example-select");
   var purpose = document.getElementById("example-purpose");
   var linksEl = document.getElementById("download-links");
 
-  var RESULT_FORMATS = [["csv", "CSV"], ["tsv", "TSV"], ["json", "JSON"], ["xml", "XML"]];
-  var GRAPH_FORMATS = [["turtle", "Turtle"], ["ntriples", "N-Triples"], ["jsonld", "JSON-LD"]];
-  var EXTENSIONS = { csv: "csv", tsv: "tsv", json: "srj", xml: "srx", turtle: "ttl", ntriples: "nt", jsonld: "jsonld" };
+  var FORMATS = [
+    // [format= value, label, file extension, for graph queries (CONSTRUCT/DESCRIBE) or for results]
+    ["csv", "CSV", "csv", false], ["tsv", "TSV", "tsv", false], ["json", "JSON", "srj", false],
+    ["xml", "XML", "srx", false], ["turtle", "Turtle", "ttl", true], ["ntriples", "N-Triples", "nt", true],
+    ["jsonld", "JSON-LD", "jsonld", true]
+  ];
 
   function activeYasqe() { return yasgui.getTab().getYasqe(); }
 
+  // The prefix block is folded to one line so the query itself is in view; a click unfolds it.
+  function setQuery(text) {
+    yasgui.getTab().setQuery(text);
+    activeYasqe().collapsePrefixes(true);
+  }
+
+  function downloadHref(format) {
+    return config.endpoint + "?" + new URLSearchParams({ query: activeYasqe().getValue(), format: format }).toString();
+  }
+
+  // The links are made once and only shown, hidden and re-pointed afterwards: replacing them while the
+  // editor loses focus (which happens on the mouse-down of a click on one) would swallow that click.
+  var links = FORMATS.map(function (f) {
+    var a = document.createElement("a");
+    a.className = "download-link";
+    a.setAttribute("data-format", f[0]);
+    a.setAttribute("download", "ccg-graph-results." + f[2]);
+    a.textContent = f[1];
+    a.href = f[0];
+    // Re-pointed at the moment of the click, so the download is always of the query in the editor now.
+    a.addEventListener("click", function () { a.href = downloadHref(f[0]); });
+    linksEl.appendChild(a);
+    linksEl.appendChild(document.createTextNode(" "));
+    return { el: a, format: f[0], graph: f[3] };
+  });
+  var updateNote = document.createElement("span");
+  updateNote.textContent = "(not for updates)";
+  linksEl.appendChild(updateNote);
+
   function updateDownloads() {
     var yasqe = activeYasqe();
-    var query = yasqe.getValue();
+    var isUpdate = yasqe.getQueryMode && yasqe.getQueryMode() === "update";
     var type = (yasqe.getQueryType && yasqe.getQueryType()) || "SELECT";
-    linksEl.textContent = "";
-    if (yasqe.getQueryMode && yasqe.getQueryMode() === "update") {
-      linksEl.textContent = "(not for updates)";
-      return;
-    }
-    var formats = (type === "CONSTRUCT" || type === "DESCRIBE") ? GRAPH_FORMATS : RESULT_FORMATS;
-    formats.forEach(function (f, i) {
-      var a = document.createElement("a");
-      var params = new URLSearchParams({ query: query, format: f[0] });
-      a.href = config.endpoint + "?" + params.toString();
-      a.setAttribute("download", "ccg-graph-results." + EXTENSIONS[f[0]]);
-      a.className = "download-link";
-      a.setAttribute("data-format", f[0]);
-      a.textContent = f[1];
-      if (i > 0) { linksEl.appendChild(document.createTextNode(" ")); }
-      linksEl.appendChild(a);
+    var graph = type === "CONSTRUCT" || type === "DESCRIBE";
+    links.forEach(function (link) {
+      link.el.hidden = isUpdate || link.graph !== graph;
+      link.el.href = downloadHref(link.format);
     });
+    updateNote.hidden = !isUpdate;
   }
 
   function loadExample(name) {
     var example = examples[name];
     if (!example) { return; }
     select.value = name;
-    yasgui.getTab().setQuery(example.text);
+    setQuery(example.text);
     purpose.textContent = example.purpose;
     updateDownloads();
   }
@@ -111,8 +133,13 @@
     });
   });
 
-  yasgui.on("tabChange", updateDownloads);
-  yasgui.on("tabSelect", function () { window.setTimeout(updateDownloads, 0); });
+  var pending = null;
+  function updateSoon() {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(updateDownloads, 150);
+  }
+  yasgui.on("tabChange", updateSoon);
+  yasgui.on("tabSelect", updateSoon);
   yasgui.on("query", function () { document.body.setAttribute("data-query-state", "running"); });
   yasgui.on("queryResponse", function () { document.body.setAttribute("data-query-state", "answered"); });
 
