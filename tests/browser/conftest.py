@@ -71,4 +71,3 @@ def browser(chromium: WebDriver, tmp_path: Path) -> Iterator[WebDriver]:
     chromium.get_log("performance")
     chromium.get_log("browser")
     yield chromium
-

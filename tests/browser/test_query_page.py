@@ -96,6 +96,9 @@ def test_nothing_is_fetched_from_anywhere_but_this_server(browser: WebDriver, se
     assert any(url == f"{server_url}/sparql" for url in urls)
     elsewhere = [url for url in urls if urlsplit(url).scheme not in ("data", "blob") and not url.startswith(server_url)]
     assert elsewhere == []
+    # The page's Content-Security-Policy did not have to stop anything (YASGUI runs within it).
+    refused = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert refused == []
 
 
 def test_without_the_editor_the_plain_form_runs_queries(browser: WebDriver, server_url: str) -> None:
