@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import graph_store, health, queries, sparql, submissions, validate
+from ccg_graph.api.routes import graph_store, health, queries, query_page, sparql, submissions, validate
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
 from ccg_graph.history import ReleaseLog
@@ -30,6 +32,10 @@ def make_executor(settings: Settings, store: Store) -> QueryExecutor:
     if isinstance(store, PublishedStore):
         return ProcessQueryExecutor(lambda: store.path, **limits)
     return ThreadQueryExecutor(lambda: store, **limits)
+
+
+#: Templates' static files (CSS, scripts, the query page's vendored editor), served at /static.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -78,4 +84,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(graph_store.router)
     app.include_router(submissions.router)
     app.include_router(validate.router)
+    app.include_router(query_page.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -189,3 +189,11 @@ def test_large_results_stream_completely(server_url: str) -> None:
         assert response.status_code == 200
         lines = sum(chunk.count(b"\n") for chunk in response.iter_bytes())
     assert lines == 60001
+
+
+def test_a_browser_on_the_endpoint_gets_the_query_page(server_url: str) -> None:
+    page = httpx.get(f"{server_url}/sparql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<textarea" in page.text and 'action="sparql"' in page.text.replace("'", '"')
+    rdf = httpx.get(f"{server_url}/sparql", headers={"accept": "text/turtle, text/html;q=0.5"})
+    assert rdf.headers["content-type"].startswith("text/turtle")

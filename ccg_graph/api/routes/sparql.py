@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ccg_graph.api.answers import answer, make_job
 from ccg_graph.api.deps import SettingsDep, StoreDep
+from ccg_graph.api.routes.query_page import query_page_response
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
 from ccg_graph.errors import BadQuery
@@ -35,6 +36,15 @@ _RESULT_TYPES = {
     "text/turtle": {},
     "application/ld+json": {},
 }
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for the endpoint itself gets the query page; RDF clients get the description."""
+    accept = request.headers.get("accept", "").lower()
+    if "text/html" not in accept:
+        return False
+    rdf = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples")
+    return not any(media in accept.split("text/html")[0] for media in rdf)
 
 
 async def _service_description(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
@@ -103,6 +113,8 @@ async def sparql_get(
 ) -> Response:
     operation = parse_operation("GET", request.url.query, None, b"")
     if operation is None:
+        if wants_html(request):
+            return query_page_response(request, settings)
         return await _service_description(request, store, settings)
     assert isinstance(operation, QueryRequest)
     return await _run_query(request, settings, operation)
