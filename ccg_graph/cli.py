@@ -83,6 +83,8 @@ def build(
             classes.add_row(cls.rsplit("#", 1)[-1], f"{count:,}")
     out.print(classes)
     out.print(f"{summary.quads:,} quads -> {summary.store_dir} and {summary.dump_path}")
+    for line in summary.replayed:
+        out.print(f"re-applied submission {line}", highlight=False)
 
 
 @app.command()

@@ -70,6 +70,7 @@ class SubmissionRecord:
     replaces: str | None = None
     report: dict[str, object] | None = None
     diff: dict[str, list[str]] = field(default_factory=dict)
+    media: str = ""
 
 
 class SubmissionLog:
@@ -100,6 +101,20 @@ class SubmissionLog:
                 if record.status in ("accepted", "retracted") and record.release not in published:
                     record.status = "interrupted"
         return records
+
+    def save_source(self, record: SubmissionRecord, data: bytes) -> None:
+        """Keep the submitted bytes, so that a rebuild can apply the submission again."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{record.id}.source"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+
+    def source(self, record: SubmissionRecord) -> bytes:
+        return (self.folder / f"{record.id}.source").read_bytes()
 
     def get(self, submission_id: str) -> SubmissionRecord:
         if not re.fullmatch(r"[a-z0-9-]+", submission_id):
@@ -230,7 +245,9 @@ def submit(
         triples=len(triples),
         previous_release=previous_release,
         replaces=earlier.id if earlier else None,
+        media=media,
     )
+    log.save_source(record, data)
     content = change_for_put(store, target, triples)
     record.added, record.removed = len(content.added), len(content.removed)
     record.diff = _diff(content)
@@ -312,3 +329,47 @@ def _commit(
         refused.submission = record  # type: ignore[attr-defined]
         raise
     return record
+
+
+def standing_submissions(log: SubmissionLog) -> list[SubmissionRecord]:
+    """The submission in force for each graph (its latest accepted one, unless retracted since), oldest first."""
+    latest: dict[str, SubmissionRecord] = {}
+    for record in log.all():
+        if record.status in ("accepted", "unchanged", "retracted"):
+            latest[record.graph] = record
+    standing = [r for r in latest.values() if r.status != "retracted"]
+    return sorted(standing, key=lambda r: r.id)
+
+
+def replay_submissions(
+    store: Store, *, gate: Gate, log: SubmissionLog, history: ReleaseLog | None
+) -> list[SubmissionRecord]:
+    """Apply the standing submissions again to a freshly built graph, each validated in its new context.
+
+    A rebuild replaces the published graph with one made from the sources alone; without this, data that
+    stewards submitted would silently disappear. A submission the new data now contradicts is refused
+    (recorded as ``rejected`` with the report) rather than forced in.
+    """
+    outcomes = []
+    for record in standing_submissions(log):
+        try:
+            data = log.source(record)
+        except FileNotFoundError:
+            continue  # recorded before sources were kept
+        try:
+            replayed = submit(
+                store,
+                data=data,
+                source_name=record.source_name,
+                media=record.media or media_type_for(record.source_name, None),
+                graph=record.graph,
+                message=f"replayed after a rebuild: {record.message}".strip(),
+                agent=record.agent,
+                gate=gate,
+                log=log,
+                history=history,
+            )
+        except ValidationFailed as refused:
+            replayed = getattr(refused, "submission", record)
+        outcomes.append(replayed)
+    return outcomes

@@ -136,3 +136,21 @@ def test_kill_9_at_any_moment_of_a_large_submission_leaves_all_or_nothing(build_
     store = PublishedStore(build_dir)
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH))) == rows
     store.close()
+
+
+def test_a_rebuild_reapplies_standing_submissions(build_dir: Path, tmp_path: Path) -> None:
+    good = tmp_path / "darlington.nt"
+    good.write_bytes(submission())
+    assert ccg_graph("submit", str(good), "--graph", GRAPH, build_dir=build_dir).returncode == 0
+    retracted_graph = GRAPH + "/withdrawn"
+    extra = tmp_path / "extra.nt"
+    extra.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    assert ccg_graph("submit", str(extra), "--graph", retracted_graph, build_dir=build_dir).returncode == 0
+    assert ccg_graph("retract", "--graph", retracted_graph, build_dir=build_dir).returncode == 0
+    rebuilt = ccg_graph("build", "--core-only", build_dir=build_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "re-applied submission accepted" in rebuilt.stdout
+    store = PublishedStore(build_dir)
+    graphs = store.named_graphs()
+    store.close()
+    assert GRAPH in graphs and retracted_graph not in graphs
