@@ -93,7 +93,7 @@ def serve(
     build_dir: BuildDirOption = None,
     build_if_missing: Annotated[bool, typer.Option(help="Build the graph first if it is not built.")] = False,
 ) -> None:
-    """Serve the built graph over HTTP (SPARQL at /sparql) from the embedded store."""
+    """Serve the graph over HTTP (SPARQL at /sparql) from the embedded store or the configured SPARQL server."""
     import uvicorn
 
     from ccg_graph.api import create_app
@@ -101,7 +101,7 @@ def serve(
     from ccg_graph.build import is_built
 
     settings = _settings(build_dir)
-    if not is_built(settings):
+    if settings.store == "embedded" and not is_built(settings):
         if not build_if_missing:
             err.print(f"[bold red]error:[/] no built graph in {settings.build_dir}: run `ccg-graph build` first")
             raise typer.Exit(2)
@@ -161,6 +161,7 @@ def query(
     """Run a saved query (or a query file) against the built graph."""
     from ccg_graph.queries import QueryCatalogue, load_query_file
     from ccg_graph.store import open_store
+    from ccg_graph.store.remote import SparqlStore
 
     settings = _settings(build_dir)
 
@@ -177,7 +178,11 @@ def query(
             else QueryCatalogue(settings.queries_dir).get(name_or_file)
         )
         bindings = saved.bind(values)
-        store = open_store(settings.store_dir, read_only=True)
+        store = (
+            SparqlStore.from_settings(settings)
+            if settings.store == "sparql"
+            else open_store(settings.store_dir, read_only=True)
+        )
         try:
             result = store.query(saved.text, bindings=bindings)
             _print_result(result, output)
@@ -198,7 +203,7 @@ def _print_result(result, output: str) -> None:
     if result.triples is not None:
         import pyoxigraph as ox
 
-        sys.stdout.write(result.triples.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        sys.stdout.write(ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8"))
         return
     solutions = result.solutions
     columns = [v.value for v in solutions.variables]
@@ -214,6 +219,63 @@ def _print_result(result, output: str) -> None:
         for row in rows:
             table.add_row(*row)
         out.print(table)
+
+
+@app.command()
+def load(
+    to: Annotated[
+        str, typer.Option("--to", help="The server's SPARQL query endpoint (overrides CCG_GRAPH_QUERY_URL).")
+    ],
+    update_url: Annotated[
+        str | None, typer.Option("--update-url", help="Its SPARQL update endpoint (default: CCG_GRAPH_UPDATE_URL).")
+    ] = None,
+    gsp_url: Annotated[
+        str | None, typer.Option("--gsp-url", help="Its Graph Store Protocol endpoint (default: CCG_GRAPH_GSP_URL).")
+    ] = None,
+    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Triples per request.")] = 20_000,
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Load the built dataset (the N-Quads dump) into a running SPARQL server, each graph atomically."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from ccg_graph.store.loading import load_dump, read_dump
+    from ccg_graph.store.remote import SparqlStore
+
+    base = _settings(build_dir)
+    settings = base.model_copy(
+        update={
+            "query_url": to,
+            "update_url": update_url or base.update_url,
+            "gsp_url": gsp_url or base.gsp_url,
+        }
+    )
+    if not settings.update_url:
+        err.print("[bold red]error:[/] --update-url (or CCG_GRAPH_UPDATE_URL) is needed to load into a server")
+        raise typer.Exit(2)
+
+    def run() -> dict[str, int]:
+        read_dump(settings.dump_path)  # fail on a missing or broken dump before touching the server
+        store = SparqlStore.from_settings(settings)
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,}"),
+                console=err,
+            ) as bar:
+                tasks: dict[str, object] = {}
+
+                def progress(graph: str, sent: int, total: int) -> None:
+                    if graph not in tasks:
+                        tasks[graph] = bar.add_task(graph.rsplit("/", 1)[-1][:60], total=total)
+                    bar.update(tasks[graph], completed=sent)  # type: ignore[arg-type]
+
+                return load_dump(store, settings.dump_path, chunk_triples=chunk, progress=progress)
+        finally:
+            store.close()
+
+    loaded = run_reporting_errors(run)
+    out.print(f"loaded {sum(loaded.values()):,} triples in {len(loaded)} graphs into {to}")
 
 
 @app.command("queries")

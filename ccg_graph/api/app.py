@@ -16,6 +16,7 @@ from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, Thread
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store import Store
 from ccg_graph.store.published import PublishedStore
+from ccg_graph.store.select import configured_store
 from ccg_graph.writes.validation import shapes_gate, validate_change_fully
 
 
@@ -32,12 +33,12 @@ def make_executor(settings: Settings, store: Store) -> QueryExecutor:
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; it opens the published store under `settings.build_dir` unless a `store` is given."""
+    """Build the app; it opens the store `settings` name (`configured_store`) unless a `store` is given."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else PublishedStore(settings.build_dir)
+        app.state.store = store if store is not None else configured_store(settings)
         app.state.executor = make_executor(settings, app.state.store)
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
