@@ -110,7 +110,7 @@ class _ResponseReader(io.RawIOBase):
         while not self._pending:
             chunk = next(self._chunks, None)
             if chunk is None:
-                self.close()
+                self._response.close()  # give the connection back at once; the parser may still ask again
                 return 0
             self._pending = chunk
         size = min(len(buffer), len(self._pending))
