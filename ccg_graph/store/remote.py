@@ -128,6 +128,10 @@ def _is_remote_bnode(term: object) -> bool:
     return isinstance(term, ox.BlankNode) and term.value.startswith(REMOTE_BNODE)
 
 
+def _has_blank_node(quad: ox.Quad | ox.Triple) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
 def _from_remote_term(term: Term) -> Term:
     return ox.BlankNode(REMOTE_BNODE + term.value) if isinstance(term, ox.BlankNode) else term
 
@@ -441,6 +445,19 @@ class SparqlStore(Store):
             by_graph[graph_of(quad.graph_name)].append(triple)
         return " ".join(f"GRAPH <{g}> {{ {' '.join(lines)} }}" for g, lines in sorted(by_graph.items()))
 
+    @classmethod
+    def _insert_operations(cls, quads: list[ox.Quad], graph_of: Callable[[GraphTerm], str]) -> list[str]:
+        """INSERT DATA for ground quads; quads with blank nodes as a template with an empty WHERE, because
+        SPARQL Update forbids blank nodes in DELETE DATA and Virtuoso also refuses them in INSERT DATA."""
+        ground = [q for q in quads if not _has_blank_node(q)]
+        blank = [q for q in quads if _has_blank_node(q)]
+        operations = []
+        if ground:
+            operations.append(f"INSERT DATA {{ {cls._data_block(ground, graph_of)} }}")
+        if blank:
+            operations.append(f"INSERT {{ {cls._data_block(blank, graph_of)} }} WHERE {{}}")
+        return operations
+
     @staticmethod
     def _generation_operations(name: str) -> list[str]:
         return [
@@ -469,16 +486,13 @@ class SparqlStore(Store):
 
     def change_update(self, added: list[ox.Quad], removed: list[ox.Quad], name: str) -> str:
         """The one SPARQL Update request that applies a change and publishes generation `name`."""
-        ground = [
-            q for q in removed if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
-        ]
-        blank = [q for q in removed if q not in set(ground)]
+        ground = [q for q in removed if not _has_blank_node(q)]
+        blank = [q for q in removed if _has_blank_node(q)]
         operations = []
         if ground:
             operations.append(f"DELETE DATA {{ {self._data_block(ground, self._remote_graph)} }}")
         operations += self._blank_node_removals(blank)
-        if added:
-            operations.append(f"INSERT DATA {{ {self._data_block(added, self._remote_graph)} }}")
+        operations += self._insert_operations(added, self._remote_graph)
         operations += self._registry_operations(
             (self._remote_graph(q.graph_name) for q in added), (self._remote_graph(q.graph_name) for q in removed)
         )
@@ -531,10 +545,8 @@ class SparqlStore(Store):
         if not self.update_url:
             raise StoreUnavailable("loading needs the server's update endpoint (CCG_GRAPH_UPDATE_URL)")
         temporary = f"{LOADING_GRAPH}{uuid.uuid4()}"
-        ground = [
-            t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
-        ]
-        blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+        ground = [t for t in triples if not _has_blank_node(t)]
+        blank = [t for t in triples if _has_blank_node(t)]
         chunks = [ground[i : i + chunk_triples] for i in range(0, len(ground), chunk_triples)]
         if blank:
             chunks.append(blank)
@@ -570,8 +582,8 @@ class SparqlStore(Store):
                 headers={"Content-Type": "application/n-triples"},
             ).close()
         else:
-            lines = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {lines} }} }}")
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
+            self.update(" ;\n".join(self._insert_operations(quads, self._remote_graph)))
 
     def _drop_quietly(self, graph: str) -> None:
         # the server may be gone; the fresh graph is outside ccg-graph's registry, so nobody sees it anyway

@@ -51,7 +51,9 @@ class ServerProcess:
                 pass
             time.sleep(0.2)
         self.stop()
-        pytest.fail(f"{self.name} did not answer {self.ready_url} within {timeout:g} s:\n{self.log.read_text()[-3000:]}")
+        pytest.fail(
+            f"{self.name} did not answer {self.ready_url} within {timeout:g} s:\n{self.log.read_text()[-3000:]}"
+        )
 
     def kill(self) -> None:
         """Stop the server the hard way (SIGKILL), as a crash would."""
@@ -69,7 +71,7 @@ class ServerProcess:
             self.kill()
 
     def settings(self, **overrides: object) -> Settings:
-        return Settings(store="sparql", **{**self.settings_fields, **overrides})
+        return Settings(store="sparql", remote_timeout=15.0, **{**self.settings_fields, **overrides})
 
 
 def oxigraph_binary() -> str:

@@ -80,7 +80,9 @@ def test_construct_returns_triples(store: Store, embedded_core: EmbeddedStore) -
     got = store.query(query)
     assert got.form == "CONSTRUCT" and got.triples is not None
     triples = sorted((plain(t.subject), plain(t.predicate), plain(t.object)) for t in got.triples)
-    expected = sorted((plain(t.subject), plain(t.predicate), plain(t.object)) for t in embedded_core.query(query).triples)
+    expected = sorted(
+        (plain(t.subject), plain(t.predicate), plain(t.object)) for t in embedded_core.query(query).triples
+    )
     assert triples == expected and len(triples) > 5
 
 
@@ -105,9 +107,8 @@ def test_quads_for_pattern_and_contains(store: Store, embedded_core: EmbeddedSto
 
 def test_blank_nodes_read_from_the_store_can_be_followed(store: Store) -> None:
     """A shape's property constraints are blank nodes; a pattern on one finds its triples again."""
-    shacl_property = ox.NamedNode("http://www.w3.org/ns/shacl#property")
-    quads = list(store.quads_for_pattern(None, shacl_property, None, SHAPES))
-    quad = next(q for q in quads if isinstance(q.object, ox.BlankNode))
+    quads = list(store.quads_for_pattern(None, None, None, SHAPES))
+    quad = next(q for q in quads if isinstance(q.object, ox.BlankNode) and not isinstance(q.subject, ox.BlankNode))
     found = list(store.quads_for_pattern(quad.object, None, None, SHAPES))
     assert found and all(isinstance(q.subject, ox.BlankNode) for q in found)
     assert store.contains(quad)
@@ -116,8 +117,19 @@ def test_blank_nodes_read_from_the_store_can_be_followed(store: Store) -> None:
 # -- saved queries ----------------------------------------------------------------------------------------------
 
 
+#: Saved queries Virtuoso 7.2.5 (Debian bookworm) cannot answer: each fails here, as the strict xfail checks.
+VIRTUOSO_CANNOT = {
+    "ccg-count-by-month": "Virtuoso does not finish it within the time limit (Oxigraph: 0.1 s)",
+    "coterminous-ccgs": "Virtuoso's SPARQL compiler fails: 'Internal error: sparp_gp_deprecate()'",
+}
+
+
 @pytest.mark.parametrize("name", CATALOGUE.names())
-def test_saved_queries_answer_as_the_embedded_store_does(store: Store, embedded_core: EmbeddedStore, name: str) -> None:
+def test_saved_queries_answer_as_the_embedded_store_does(
+    request: pytest.FixtureRequest, store: Store, embedded_core: EmbeddedStore, name: str
+) -> None:
+    if request.node.callspec.params["store"] == "virtuoso" and name in VIRTUOSO_CANNOT:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_CANNOT[name]))
     saved = CATALOGUE.get(name)
     bindings = saved.bind({})
     assert rows(store, saved.text, bindings) == rows(embedded_core, saved.text, bindings)
@@ -133,7 +145,10 @@ def _graph() -> ox.NamedNode:
 def test_commit_adds_and_removes_and_changes_the_generation(store: Store) -> None:
     graph = _graph()
     before_len, before_generation = len(store), store.generation
-    quads = [ox.Quad(ox.NamedNode(f"{EX}s{i}"), RDFS_LABEL, ox.Literal(f"label {i} é", language="en"), graph) for i in range(5)]
+    quads = [
+        ox.Quad(ox.NamedNode(f"{EX}s{i}"), RDFS_LABEL, ox.Literal(f"label {i} é", language="en"), graph)
+        for i in range(5)
+    ]
     seen: list[str] = []
     release = store.commit(quads, [], before_publish=seen.append)
     assert seen == [release] and store.generation != before_generation
@@ -160,8 +175,10 @@ def test_commit_to_the_default_graph(store: Store) -> None:
 def test_commit_replaces_blank_node_triples_of_a_graph(store: Store) -> None:
     graph = _graph()
     node = ox.BlankNode()
-    first = [ox.Quad(ox.NamedNode(EX + "thing"), ox.NamedNode(EX + "part"), node, graph),
-             ox.Quad(node, RDFS_LABEL, ox.Literal("a part"), graph)]
+    first = [
+        ox.Quad(ox.NamedNode(EX + "thing"), ox.NamedNode(EX + "part"), node, graph),
+        ox.Quad(node, RDFS_LABEL, ox.Literal("a part"), graph),
+    ]
     store.commit(first, [])
     stored = list(store.quads_for_pattern(None, None, None, graph))
     assert plain_quads(stored) == plain_quads(first)
