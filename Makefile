@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test build validate lint clean
+.PHONY: run test install install-test deps-system build validate lint clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -26,8 +26,14 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/ccg-graph serve --build-dir $(BUILD_DIR) --build-if-missing
 
-## make test: install with test extras and run every test
-test: install-test
+## make deps-system: the Debian packages the tests need (Virtuoso for the remote-store tests); run as root
+deps-system:
+	@command -v virtuoso-t >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource-7-bin; \
+	  else echo "virtuoso-t is missing: run 'sudo make deps-system' (the Virtuoso tests fail without it)"; fi; }
+
+## make test: install with test extras and the system packages, and run every test
+test: install-test deps-system
 	$(BIN)/python -m pytest
 
 build: install
