@@ -41,15 +41,16 @@ install-test: $(VENV)/.installed-test assets
 run: install
 	$(BIN)/ccg-graph serve --build-dir $(BUILD_DIR) --build-if-missing
 
-## System packages the tests drive for real (Debian): headless Chromium and its driver for the page tests.
-SYSTEM_PACKAGES := chromium chromium-driver
+## System packages the tests drive for real (Debian): headless Chromium and its driver for the page tests,
+## Virtuoso for the remote-store tests (the -bin package: the server without a system service).
+SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin
 
 deps-system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 ## make test: install with test extras (and the system packages the tests drive) and run every test

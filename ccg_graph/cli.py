@@ -94,7 +94,7 @@ def serve(
     build_dir: BuildDirOption = None,
     build_if_missing: Annotated[bool, typer.Option(help="Build the graph first if it is not built.")] = False,
 ) -> None:
-    """Serve the built graph over HTTP (SPARQL at /sparql) from the embedded store."""
+    """Serve the graph over HTTP (SPARQL at /sparql) from the embedded store or the configured SPARQL server."""
     import uvicorn
 
     from ccg_graph.api import create_app
@@ -102,7 +102,7 @@ def serve(
     from ccg_graph.build import is_built
 
     settings = _settings(build_dir)
-    if not is_built(settings):
+    if settings.store == "embedded" and not is_built(settings):
         if not build_if_missing:
             err.print(f"[bold red]error:[/] no built graph in {settings.build_dir}: run `ccg-graph build` first")
             raise typer.Exit(2)
@@ -215,7 +215,7 @@ def query(
         if endpoint is not None:
             from ccg_graph.client import Client
 
-            answer = Client(endpoint, timeout=settings.query_timeout_seconds).run(bind_values(saved.text, bindings))
+            answer = Client(endpoint, timeout=settings.query_timeout).run(bind_values(saved.text, bindings))
         else:
             answer = _local_answer(settings, saved.text, bindings)
         _emit(answer, output_format, output)
@@ -228,15 +228,15 @@ def _local_answer(settings: Settings, text: str, bindings: dict):
     import pyoxigraph as ox
 
     from ccg_graph.client.frames import frame_from_json
-    from ccg_graph.store import open_store
+    from ccg_graph.store.select import configured_store
 
-    store = open_store(settings.store_dir, read_only=True)
+    store = configured_store(settings)
     try:
         result = store.query(text, bindings=bindings)
         if result.boolean is not None:
             return result.boolean
         if result.triples is not None:
-            return result.triples.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+            return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8")
         return frame_from_json(result.solutions.serialize(format=ox.QueryResultsFormat.JSON))
     finally:
         store.close()
@@ -298,12 +298,69 @@ def export_crosswalk(
         if endpoint is not None:
             from ccg_graph.client import Client
 
-            answer = Client(endpoint, timeout=settings.query_timeout_seconds).select(saved.text)
+            answer = Client(endpoint, timeout=settings.query_timeout).select(saved.text)
         else:
             answer = _local_answer(settings, saved.text, {})
         _emit(answer, "csv", output)
 
     run_reporting_errors(run)
+
+
+@app.command()
+def load(
+    to: Annotated[
+        str, typer.Option("--to", help="The server's SPARQL query endpoint (overrides CCG_GRAPH_QUERY_URL).")
+    ],
+    update_url: Annotated[
+        str | None, typer.Option("--update-url", help="Its SPARQL update endpoint (default: CCG_GRAPH_UPDATE_URL).")
+    ] = None,
+    gsp_url: Annotated[
+        str | None, typer.Option("--gsp-url", help="Its Graph Store Protocol endpoint (default: CCG_GRAPH_GSP_URL).")
+    ] = None,
+    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Triples per request.")] = 20_000,
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Load the built dataset (the N-Quads dump) into a running SPARQL server, each graph atomically."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from ccg_graph.store.loading import load_dump, read_dump
+    from ccg_graph.store.remote import SparqlStore
+
+    base = _settings(build_dir)
+    settings = base.model_copy(
+        update={
+            "query_url": to,
+            "update_url": update_url or base.update_url,
+            "gsp_url": gsp_url or base.gsp_url,
+        }
+    )
+    if not settings.update_url:
+        err.print("[bold red]error:[/] --update-url (or CCG_GRAPH_UPDATE_URL) is needed to load into a server")
+        raise typer.Exit(2)
+
+    def run() -> dict[str, int]:
+        read_dump(settings.dump_path)  # fail on a missing or broken dump before touching the server
+        store = SparqlStore.from_settings(settings)
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,}"),
+                console=err,
+            ) as bar:
+                tasks: dict[str, object] = {}
+
+                def progress(graph: str, sent: int, total: int) -> None:
+                    if graph not in tasks:
+                        tasks[graph] = bar.add_task(graph.rsplit("/", 1)[-1][:60], total=total)
+                    bar.update(tasks[graph], completed=sent)  # type: ignore[arg-type]
+
+                return load_dump(store, settings.dump_path, chunk_triples=chunk, progress=progress)
+        finally:
+            store.close()
+
+    loaded = run_reporting_errors(run)
+    out.print(f"loaded {sum(loaded.values()):,} triples in {len(loaded)} graphs into {to}")
 
 
 @app.command("queries")
@@ -347,6 +404,7 @@ def submit(
     from ccg_graph.errors import ValidationFailed
     from ccg_graph.history import ReleaseLog
     from ccg_graph.store.published import PublishedStore
+    from ccg_graph.store.select import configured_store
     from ccg_graph.submissions import SubmissionLog, media_type_for
     from ccg_graph.submissions import submit as run_submit
     from ccg_graph.writes.validation import write_gate
@@ -356,7 +414,7 @@ def submit(
     def run():
         if not file.is_file():
             raise BadInput("no such file", path=file)
-        store = PublishedStore(settings.build_dir)
+        store = configured_store(settings)
         try:
             return run_submit(
                 store,
@@ -368,7 +426,7 @@ def submit(
                 agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
                 gate=write_gate(settings),
                 log=SubmissionLog(settings.build_dir),
-                history=ReleaseLog(settings.build_dir),
+                history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
             )
         finally:
             store.close()
@@ -396,6 +454,7 @@ def retract(
 
     from ccg_graph.history import ReleaseLog
     from ccg_graph.store.published import PublishedStore
+    from ccg_graph.store.select import configured_store
     from ccg_graph.submissions import SubmissionLog
     from ccg_graph.submissions import retract as run_retract
     from ccg_graph.writes.validation import write_gate
@@ -403,7 +462,7 @@ def retract(
     settings = _settings(build_dir)
 
     def run():
-        store = PublishedStore(settings.build_dir)
+        store = configured_store(settings)
         try:
             return run_retract(
                 store,
@@ -412,7 +471,7 @@ def retract(
                 agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
                 gate=write_gate(settings),
                 log=SubmissionLog(settings.build_dir),
-                history=ReleaseLog(settings.build_dir),
+                history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
             )
         finally:
             store.close()

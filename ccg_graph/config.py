@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,29 @@ class Settings(BaseSettings):
         description="Comma-separated SPARQL endpoints that SERVICE and LOAD may reach; empty: none.",
     )
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS ('*' for any).")
+
+    # -- the store: embedded (pyoxigraph under build_dir) or a SPARQL database server (see docs/deployment.md)
+    store: Literal["embedded", "sparql"] = Field(
+        default="embedded", description="'embedded' (pyoxigraph on disk) or 'sparql' (a SPARQL 1.1 server)."
+    )
+    query_url: str | None = Field(default=None, description="The server's SPARQL 1.1 Query endpoint.")
+    update_url: str | None = Field(default=None, description="The server's SPARQL 1.1 Update endpoint.")
+    gsp_url: str | None = Field(default=None, description="The server's Graph Store Protocol endpoint (bulk loads).")
+    remote_user: str | None = Field(default=None, description="User name for the server (with remote_password).")
+    remote_password: SecretStr | None = None
+    remote_auth: Literal["basic", "digest"] = Field(
+        default="basic", description="How user and password are sent (Virtuoso's /sparql-auth wants digest)."
+    )
+    remote_token: SecretStr | None = Field(default=None, description="Bearer token for the server, instead of a user.")
+    remote_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for the server's answer.")
+    remote_union: Literal["parameter", "dataset", "server"] = Field(
+        default="dataset",
+        description=(
+            "How a query sees the union of ccg-graph's graphs as its default graph: 'parameter' (Oxigraph's "
+            "union-default-graph request parameter), 'dataset' (ccg-graph's graphs named in the request: any "
+            "server, other datasets on it stay out), 'server' (the server's default graph already is the union)."
+        ),
+    )
 
     @property
     def service_allow_list(self) -> tuple[str, ...]:

@@ -119,3 +119,10 @@ class UnsupportedMediaType(CCGGraphError):
     """A request body in a media type this endpoint does not read."""
 
     http_status = 415
+
+
+class StoreUnavailable(CCGGraphError):
+    """The SPARQL database server behind ccg-graph did not answer, refused us, or failed (HTTP 503)."""
+
+    exit_code = 1
+    http_status = 503

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyoxigraph as ox
 from fastapi import Response
 
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
@@ -23,7 +24,7 @@ def execute(
     if result.triples is not None:
         media = negotiate(accept, format_override, GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle")
         _, rdf_format = GRAPH_FORMATS[media]
-        payload = result.triples.serialize(format=rdf_format)
+        payload = ox.serialize(result.triples, format=rdf_format)
     else:
         media = negotiate(accept, format_override, RESULT_FORMATS, RESULT_ALIASES, "application/sparql-results+json")
         _, results_format = RESULT_FORMATS[media]

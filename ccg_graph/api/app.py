@@ -19,6 +19,7 @@ from ccg_graph.history import ReleaseLog
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store import Store
 from ccg_graph.store.published import PublishedStore
+from ccg_graph.store.select import configured_store
 from ccg_graph.writes.validation import write_gate
 
 
@@ -39,12 +40,12 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; it opens the published store under `settings.build_dir` unless a `store` is given."""
+    """Build the app; it opens the store `settings` name (`configured_store`) unless a `store` is given."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else PublishedStore(settings.build_dir)
+        app.state.store = store if store is not None else configured_store(settings)
         app.state.executor = make_executor(settings, app.state.store)
         app.state.history = ReleaseLog(settings.build_dir) if isinstance(app.state.store, PublishedStore) else None
         if isinstance(app.state.executor, ProcessQueryExecutor):

@@ -1,0 +1,98 @@
+"""What the API layer costs on a remote store: lookups through ccg-graph (backed by `oxigraph serve`) against
+the same queries sent straight to `oxigraph serve`.
+
+Needs an `oxigraph serve` holding the national build (`ccg-graph load --to http://HOST:PORT/query ...`).
+Usage: python bench/remote_overhead.py http://127.0.0.1:7878 [repeats]
+`run()` starts a `ccg-graph serve` process with CCG_GRAPH_STORE=sparql for each union mode, and returns the
+median milliseconds per lookup of each path and the ratio ccg-graph / direct.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import httpx
+
+from ccg_graph.binding import bind_values
+from ccg_graph.config import PROJECT_ROOT
+from ccg_graph.queries import QueryCatalogue
+
+#: Lookups: one resource and its neighbours, answered in milliseconds.
+LOOKUPS = ["ccg-names", "governing-body", "ccg-oversight-on", "practice-membership-history", "ccg-services"]
+ACCEPT = {"Accept": "application/sparql-results+json"}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _time(call, repeats: int) -> float:
+    call()  # warm
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def _serve(oxigraph: str, union: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CCG_GRAPH_STORE": "sparql",
+        "CCG_GRAPH_QUERY_URL": f"{oxigraph}/query",
+        "CCG_GRAPH_REMOTE_UNION": union,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("ccg-graph serve did not start")
+
+
+def run(oxigraph: str = "http://127.0.0.1:7878", repeats: int = 30) -> dict:
+    catalogue = QueryCatalogue(PROJECT_ROOT / "queries")
+    texts = {name: bind_values(catalogue.get(name).text, catalogue.get(name).bind({})) for name in LOOKUPS}
+    client = httpx.Client(timeout=60)
+    report: dict[str, object] = {"repeats": repeats, "lookups": {}}
+    for union in ("parameter", "dataset"):
+        process, url = _serve(oxigraph, union)
+        try:
+            for name, text in texts.items():
+                direct_params = {"query": text, "union-default-graph": ""}
+                direct = _time(lambda p=direct_params: client.post(f"{oxigraph}/query", data=p, headers=ACCEPT), repeats)
+                through = _time(lambda t=text: client.post(f"{url}/sparql", data={"query": t}, headers=ACCEPT), repeats)
+                entry = report["lookups"].setdefault(name, {"direct_ms": round(direct, 2)})  # type: ignore[union-attr]
+                entry[f"ccg_graph_{union}_ms"] = round(through, 2)
+                entry[f"ratio_{union}"] = round(through / direct, 2)
+        finally:
+            process.terminate()
+            process.wait(10)
+    for union in ("parameter", "dataset"):
+        ratios = [entry[f"ratio_{union}"] for entry in report["lookups"].values()]  # type: ignore[union-attr]
+        report[f"median_ratio_{union}"] = statistics.median(ratios)
+    return report
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 30), indent=2))
