@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str = "https://w3id.org/ccg-graph/"
+    public_base_url: str = Field(
+        default="",
+        description=(
+            "Where this service answers, e.g. https://ccg-graph.example.org (env CCG_GRAPH_PUBLIC_BASE_URL). "
+            "Data IRIs under `base_url` are linked in HTML pages to the same path under this host; empty means "
+            "the host of each request."
+        ),
+    )
+    etag_refresh_seconds: float = Field(
+        default=2.0,
+        description="How long the store's fingerprint (the basis of every ETag) is reused before it is re-read.",
+    )
     query_timeout_seconds: float = 30.0
     max_result_rows: int = 100_000
 

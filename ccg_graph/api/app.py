@@ -6,10 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import health, sparql
+from ccg_graph.api.routes import dataset, health, pages, resources, sparql
 from ccg_graph.config import Settings
 from ccg_graph.store import Store, open_store
 
@@ -37,4 +40,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    # Linked data: dereferenceable IRIs, pages, dataset description and dumps (issue 6).
+    app.include_router(pages.router)
+    app.include_router(resources.router)
+    app.include_router(dataset.router)
+    app.mount("/static", StaticFiles(packages=[("ccg_graph", "static")]), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["ETag", "Last-Modified", "Link", "Vary", "Content-Location"],
+    )
     return app
