@@ -22,6 +22,17 @@ PAGE_SIZE = 50
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CCG_CLASS = DEF_BASE + "ClinicalCommissioningGroup"
 LINEAGE_CLASSES = {CCG_CLASS, DEF_BASE + "PrimaryCareTrust", DEF_BASE + "IntegratedCareBoard"}
+#: How the kinds of NHS England body that oversaw CCGs are named on pages.
+KIND_LABELS = {
+    "NHSEnglandRegion": "NHS England region",
+    "NHSEnglandAreaTeam": "NHS England area team",
+    "NHSEnglandLocalOffice": "NHS England local office",
+    "ClinicalCommissioningGroup": "Clinical commissioning group",
+    "PrimaryCareTrust": "Primary care trust",
+    "IntegratedCareBoard": "Integrated care board",
+    "GPPractice": "GP practice",
+    "SubICBLocation": "Sub-ICB location",
+}
 _TITLE_PREDICATES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 
 
@@ -323,7 +334,8 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
              { ?s ccg:accountableTo ?body BIND (1 AS ?depth) }
              UNION { ?s ccg:accountableTo/ccg:accountableTo ?body BIND (2 AS ?depth) }
              UNION { ?s ccg:accountableTo/ccg:accountableTo/ccg:accountableTo ?body BIND (3 AS ?depth) }
-             UNION { ?s ccg:accountableTo/ccg:accountableTo/ccg:accountableTo/ccg:accountableTo ?body BIND (4 AS ?depth) }
+             UNION { ?s ccg:accountableTo/ccg:accountableTo/ccg:accountableTo/ccg:accountableTo ?body
+                     BIND (4 AS ?depth) }
            } GROUP BY ?body ORDER BY ?steps ?body""",
         {"s": node},
     )
@@ -357,8 +369,7 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
     links = linker.links(wanted)
 
     oversight_items = [
-        Oversight(links[r["body"].value], short_name(value(r["kind"]) or ""), _date(r["from"]), _date(r["to"]))
-        for r in oversight
+        Oversight(links[r["body"].value], _kind_label(r["kind"]), _date(r["from"]), _date(r["to"])) for r in oversight
     ]
     name_items = [
         NameSpell(r["name"].value, _date(r["first"]), links.get(r["graph"].value) if r["graph"] else None)
@@ -401,10 +412,16 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
     return result
 
 
+def _kind_label(term: object) -> str:
+    name = short_name(value(term) or "")
+    return KIND_LABELS.get(name, name)
+
+
 def _ccg_timeline(page: CCGPage) -> Timeline:
     spells = [Spell("Open", page.opened, page.closed, "life", page.resource.title)]
     for item in page.oversight:
-        spells.append(Spell(item.kind or "Overseen by", item.start, item.end, "oversight", item.body.label))
+        row = (item.kind or "Overseen by").removeprefix("NHS England ").capitalize()
+        spells.append(Spell(row, item.start, item.end, "oversight", item.body.label))
     events = [TimelineEvent(n.first_seen, f"Name recorded: {n.name}") for n in page.names if n.first_seen]
     if page.opened:
         events.append(TimelineEvent(page.opened, "Opened"))
@@ -447,7 +464,7 @@ def search(store: Store, linker: Linker, text: str, page: int = 1) -> Paged:
         SearchHit(
             links[r["s"].value],
             value(r["code"]) or "",
-            short_name(value(r["kind"]) or ""),
+            _kind_label(r["kind"]),
             _date(r["open"]),
             _date(r["close"]),
         )

@@ -40,18 +40,21 @@ def _years(opened: date | None, closed: date | None) -> str:
 
 
 def _layers(lineage: Lineage) -> dict[str, int]:
-    """Longest path from a root; integrated care boards all go in the last column."""
+    """Longest path from a root (primary care trusts first, CCGs after them even without a recorded PCT);
+    integrated care boards all go in the last column."""
     preds: dict[str, list[str]] = {n: [] for n in lineage.nodes}
     for a, b in lineage.edges:
         if a in preds and b in preds:
             preds[b].append(a)
     layer: dict[str, int] = {}
+    has_pcts = any(n.kind == "PrimaryCareTrust" for n in lineage.nodes.values())
 
     def depth(node: str, seen: frozenset[str]) -> int:
         if node in layer:
             return layer[node]
         parents = [p for p in preds[node] if p not in seen]
-        value = 0 if not parents else 1 + max(depth(p, seen | {node}) for p in parents)
+        floor = 1 if has_pcts and lineage.nodes[node].kind != "PrimaryCareTrust" else 0
+        value = max(floor, 0 if not parents else 1 + max(depth(p, seen | {node}) for p in parents))
         layer[node] = value
         return value
 
@@ -220,7 +223,7 @@ def national_chart_svg(points: list[tuple[date, int]]) -> str:
     if not points:
         return ""
     width, height, left, right, top, bottom = 960, 320, 56, 944, 20, 280
-    start, end = points[0][0], date(points[-1][0].year + (points[-1][0].month // 12), points[-1][0].month % 12 + 1, 1)
+    start = points[0][0]
     highest = max(250, max(count for _, count in points))
     bar = (right - left) / len(points)
     peak = max(points, key=lambda p: p[1])
