@@ -14,6 +14,7 @@ from ccg_graph.linked_data.jsonld import to_jsonld
 CCG = "https://w3id.org/ccg-graph/def#"
 ID = "https://w3id.org/ccg-graph/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 TERMS = {
     **REUSED_TERMS,
     "ClinicalCommissioningGroup": Term(CCG + "ClinicalCommissioningGroup"),
