@@ -162,7 +162,7 @@ def build_terms(store: Store) -> dict[str, Term]:
 
 def context_document(terms: dict[str, Term]) -> dict[str, object]:
     """The ``@context`` object: prefixes, ``id``/``type`` aliases and every term."""
-    context: dict[str, object] = {"id": "@id", "type": "@type"}
+    context: dict[str, object] = {"@version": 1.1, "id": "@id", "type": "@type"}
     context.update({prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"})
     for key, term in terms.items():
         context[key] = term.definition()

@@ -9,8 +9,11 @@ The shape (documented in the OpenAPI description of ``/id/...``):
 * a literal is a JSON string (or number) when it has the type or language its key promises, otherwise a
   ``{"@value", "@type"|"@language"}`` object; keys not in the context are compact IRIs (``ccg:x``).
 
-A description with several top-level resources (the ontology, the dataset description) is written as
-``{"@context": ..., "@graph": [...]}``. Round-trips exactly: parsing the output gives the same triples.
+* the labels of the resource's classes, and any other resource described beside it, are objects in
+  ``@included`` (JSON-LD 1.1), so ``type`` stays a plain class name.
+
+A description without a main resource (the ontology) is written as ``{"@context": ..., "@graph": [...]}``.
+Round-trips exactly: parsing the output gives the same triples.
 """
 
 from __future__ import annotations
@@ -54,13 +57,14 @@ class Compactor:
     def document(self, triples: list[ox.Triple], main: str | None = None) -> dict[str, object]:
         by_subject: dict[Subject, list[ox.Triple]] = defaultdict(list)
         references: dict[Subject, int] = defaultdict(int)
+        type_objects = {t.object for t in triples if t.predicate.value == RDF_TYPE}
         for triple in triples:
             by_subject[triple.subject].append(triple)
             if isinstance(triple.object, ox.BlankNode | ox.NamedNode):
                 references[triple.object] += 1
 
         def embeddable(subject: Subject) -> bool:
-            if subject not in by_subject or subject == main_node:
+            if subject not in by_subject or subject == main_node or subject in type_objects:
                 return False
             if isinstance(subject, ox.BlankNode):
                 return references[subject] == 1
@@ -72,6 +76,11 @@ class Compactor:
         top.sort(key=lambda s: (s != main_node, str(s)))
         nodes = [self._node(s, by_subject, embedded) for s in top]
         context = context_document(self.terms)
+        if main_node is not None and main_node in by_subject:
+            document = {"@context": context, **nodes[0]}
+            if len(nodes) > 1:
+                document["@included"] = nodes[1:]
+            return document
         if len(nodes) == 1:
             return {"@context": context, **nodes[0]}
         return {"@context": context, "@graph": nodes}
