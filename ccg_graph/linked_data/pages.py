@@ -19,6 +19,7 @@ from ccg_graph.namespaces import DEF_BASE, ONTOLOGY_IRI
 from ccg_graph.store import Store
 
 PAGE_SIZE = 50
+VALUES_SHOWN = 25
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CCG_CLASS = DEF_BASE + "ClinicalCommissioningGroup"
 LINEAGE_CLASSES = {CCG_CLASS, DEF_BASE + "PrimaryCareTrust", DEF_BASE + "IntegratedCareBoard"}
@@ -49,6 +50,7 @@ class Value:
 class Property:
     predicate: Link
     values: list[Value]
+    more: int = 0  # values left out of the page (they are all in the RDF)
 
 
 @dataclass
@@ -174,7 +176,7 @@ def lineage_of(store: Store, linker: Linker, iri: str) -> Lineage:
     finals = rows(
         store,
         """SELECT DISTINCT ?end WHERE {
-             { ?s (ccg:successor|^ccg:predecessor)* ?end } FILTER NOT EXISTS { ?end ccg:successor ?later }
+             ?s (ccg:successor|^ccg:predecessor)* ?end . FILTER NOT EXISTS { ?end ccg:successor ?later }
              FILTER NOT EXISTS { ?later ccg:predecessor ?end }
            }""",
         {"s": node},
@@ -441,7 +443,11 @@ class SearchHit:
 
 
 def search(store: Store, linker: Linker, text: str, page: int = 1) -> Paged:
-    """Organisations whose name contains `text` (any case) or whose ODS or ONS code is `text`."""
+    """Organisations whose name contains `text` (any case) or whose ODS or ONS code is `text`.
+
+    Every filter on ``?q`` sits in the query's top group, where the bound ``VALUES`` row is visible (a filter
+    in a nested group is evaluated before the join and would never see it).
+    """
     offset, limit = _page_window(page)
     needle = text.strip()
     if not needle:
@@ -450,13 +456,15 @@ def search(store: Store, linker: Linker, text: str, page: int = 1) -> Paged:
         store,
         f"""SELECT ?s (SAMPLE(?c) AS ?code) (SAMPLE(?k) AS ?kind) (MIN(?o) AS ?open) (MAX(?e) AS ?close)
                    (SAMPLE(?n) AS ?name) WHERE {{
-              {{ ?s ccg:odsCode ?c . FILTER (UCASE(?c) = UCASE(?q)) }}
-              UNION {{ ?s ccg:onsCode ?c . FILTER (UCASE(?c) = UCASE(?q)) }}
-              UNION {{ ?s skos:prefLabel ?n0 ; ccg:odsCode ?c . FILTER (CONTAINS(LCASE(?n0), LCASE(?q))) }}
-              OPTIONAL {{ ?s skos:prefLabel ?n }}
+              ?s skos:prefLabel ?n .
+              OPTIONAL {{ ?s ccg:odsCode ?ods }} OPTIONAL {{ ?s ccg:onsCode ?ons }}
+              FILTER (BOUND(?ods) || BOUND(?ons))
+              FILTER (UCASE(COALESCE(?ods, "")) = UCASE(?q) || UCASE(COALESCE(?ons, "")) = UCASE(?q)
+                      || CONTAINS(LCASE(?n), LCASE(?q)))
+              BIND (COALESCE(?ods, ?ons) AS ?c)
               OPTIONAL {{ ?s a ?k . FILTER (STRSTARTS(STR(?k), STR(ccg:))) }}
               OPTIONAL {{ ?s ccg:openDate ?o }} OPTIONAL {{ ?s ccg:closeDate ?e }}
-            }} GROUP BY ?s ORDER BY ?kind ?name OFFSET {offset} LIMIT {limit}""",
+            }} GROUP BY ?s ORDER BY ?kind ?name ?s OFFSET {offset} LIMIT {limit}""",
         {"q": ox.Literal(needle)},
     )
     links = linker.links(r["s"].value for r in found[:PAGE_SIZE])
