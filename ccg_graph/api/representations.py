@@ -27,6 +27,9 @@ from ccg_graph.store import Store
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 T = TypeVar("T")
+#: Prefixes for serialised descriptions. Not ``id:``: its local names hold slashes, which Turtle must escape
+#: (``id:ccg\/03V``), so full IRIs read better.
+SERIALISATION_PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
 _cache_lock = threading.Lock()
 
 
@@ -76,7 +79,7 @@ def serialise(triples: list[ox.Triple], media: str, terms: dict[str, Term], main
         return to_jsonld(triples, terms, main)
     _, rdf_format = RESOURCE_FORMATS[media]
     assert rdf_format is not None
-    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+    return ox.serialize(triples, format=rdf_format, prefixes=SERIALISATION_PREFIXES)
 
 
 def content_type(media: str) -> str:

@@ -30,6 +30,9 @@ class Dump:
     title: str
 
 
+#: Not ``id:``, whose local names hold slashes that TriG would have to escape.
+_PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
+
 NQUADS = Dump("ccg-graph.nq.gz", "application/n-quads", "The whole dataset as gzipped N-Quads")
 TRIG = Dump("ccg-graph.trig.gz", "application/trig", "The whole dataset as gzipped TriG")
 DUMPS = {NQUADS.name: NQUADS, TRIG.name: TRIG}
@@ -86,7 +89,7 @@ class DumpFiles:
                 quads = list(ox.parse(source, format=ox.RdfFormat.N_QUADS))
             quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
-                ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+                ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=_PREFIXES)
             os.replace(tmp_name, self.trig)
             sidecar.write_text(source_sum + "\n")
         except BaseException:
