@@ -46,7 +46,7 @@ def test_browse_from_home_to_a_ccg_its_successor_region_icb_and_the_secretary_of
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{server_url}/")
     assert page.locator("h1").inner_text().startswith("NHS England commissioning")
-    assert page.locator("svg.national title").first.inner_text().startswith("Number of CCGs open")
+    assert page.locator("svg.national title").first.text_content().startswith("Number of CCGs open")
     assert page.locator('a[href="/sparql"]').count() >= 1 and page.locator('a[href="/queries"]').count() >= 1
 
     page.fill("input#q", "Corby")
