@@ -81,6 +81,16 @@ class ResourcePage:
     comment: str = ""
     lineage: Lineage | None = None
     is_term: bool = False
+    memberships: list[Membership] = field(default_factory=list)
+
+
+@dataclass
+class Membership:
+    """A dated membership of the resource (a practice in a CCG or sub-ICB location)."""
+
+    organisation: Link
+    start: date | None
+    end: date | None
 
 
 def _page_window(page: int) -> tuple[int, int]:
@@ -149,6 +159,7 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
     type_iris = {t.iri for t in types}
     lineage = lineage_of(store, linker, iri) if type_iris & LINEAGE_CLASSES else None
     return ResourcePage(
+        memberships=memberships_of(store, linker, node),
         iri=iri,
         title=_title(outgoing, links, iri),
         types=types,
@@ -159,6 +170,20 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
         lineage=lineage,
         is_term=iri.startswith(DEF_BASE) or iri == ONTOLOGY_IRI,
     )
+
+
+def memberships_of(store: Store, linker: Linker, node: ox.NamedNode) -> list[Membership]:
+    found = rows(
+        store,
+        """SELECT DISTINCT ?org ?from ?to WHERE {
+             ?m org:member ?s ; org:organization ?org .
+             OPTIONAL { ?m org:memberDuring ?i . OPTIONAL { ?i time:hasBeginning/time:inXSDDate ?from }
+                        OPTIONAL { ?i time:hasEnd/time:inXSDDate ?to } }
+           } ORDER BY ?from ?org""",
+        {"s": node},
+    )
+    links = linker.links(r["org"].value for r in found)
+    return [Membership(links[r["org"].value], _date(r["from"]), _date(r["to"])) for r in found]
 
 
 def _title(outgoing: list, links: dict[str, Link], iri: str) -> str:

@@ -34,9 +34,9 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _years(opened: date | None, closed: date | None) -> str:
-    begin = opened.isoformat() if opened else "?"
-    end = closed.isoformat() if closed else ""
-    return f"{begin} – {end}".strip()
+    if opened is None:
+        return f"to {closed.isoformat()}" if closed else ""
+    return f"{opened.isoformat()} – {closed.isoformat() if closed else ''}".strip()
 
 
 def _layers(lineage: Lineage) -> dict[str, int]:
