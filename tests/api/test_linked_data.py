@@ -306,3 +306,10 @@ def test_public_base_url_rewrites_links(national_settings: Settings, national_st
     assert 'href="https://ccg.example.org/id/ccg/78H"' in page
     assert "ccg.example.org" not in turtle, "data IRIs never change"
     assert "<https://w3id.org/ccg-graph/id/ccg/78H>" in turtle
+
+
+def test_head_answers_the_headers_without_a_body(ld_client: TestClient) -> None:
+    get = ld_client.get("/id/ccg/03V", headers={"accept": "text/turtle"})
+    head = ld_client.head("/id/ccg/03V", headers={"accept": "text/turtle"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"] and head.headers["link"] == get.headers["link"]

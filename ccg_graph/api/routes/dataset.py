@@ -22,7 +22,7 @@ from ccg_graph.api.representations import (
     per_build,
     rdf_response,
 )
-from ccg_graph.api.routes.resources import MediaTypeQuery
+from ccg_graph.api.routes.resources import GET_AND_HEAD, MediaTypeQuery
 from ccg_graph.errors import NotFound
 from ccg_graph.linked_data.dataset import describe_dataset, graph_sizes
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
@@ -69,19 +69,29 @@ def _describe(request: Request, store: Store, media: str) -> Response:
     return conditional_response(request, store, ("dataset", base, media), make)
 
 
-@router.get("/dataset", summary="VoID and DCAT description of the dataset")
+@router.api_route(
+    "/dataset",
+    methods=GET_AND_HEAD,
+    summary="VoID and DCAT description of the dataset",
+)
 async def dataset(request: Request, store: StoreDep, mediatype: MediaTypeQuery = None) -> Response:
     media = choose(request.headers.get("accept"), mediatype)
     return await run_in_threadpool(_describe, request, store, media)
 
 
-@router.get("/.well-known/void", summary="VoID description of the dataset (RFC 5785 well-known location)")
+@router.api_route(
+    "/.well-known/void", summary="VoID description of the dataset (RFC 5785 well-known location)", methods=GET_AND_HEAD
+)
 async def well_known_void(request: Request, store: StoreDep, mediatype: MediaTypeQuery = None) -> Response:
     media = choose(request.headers.get("accept"), mediatype)
     return await run_in_threadpool(_describe, request, store, media)
 
 
-@router.get("/download/{name}", summary="Download a dump (ccg-graph.nq.gz, ccg-graph.trig.gz) or its .sha256")
+@router.api_route(
+    "/download/{name}",
+    summary="Download a dump (ccg-graph.nq.gz, ccg-graph.trig.gz) or its .sha256",
+    methods=GET_AND_HEAD,
+)
 async def download(name: str, request: Request) -> Response:
     files = dump_files(request)
     if name.endswith(".sha256") and name.removesuffix(".sha256") in DUMPS:

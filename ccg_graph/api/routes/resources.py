@@ -37,6 +37,9 @@ from ccg_graph.store import Store
 
 router = APIRouter(tags=["linked data"])
 
+#: HEAD too, so an app can check an ETag or the alternates without the body.
+GET_AND_HEAD = ["GET", "HEAD"]
+
 RDF_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {
         "description": (
@@ -118,7 +121,9 @@ def page_response(request: Request, store: Store, iri: str, page: int, as_of: da
     return response
 
 
-@router.get("/id/{path:path}", summary="Dereference an instance IRI", responses=RDF_RESPONSES)
+@router.api_route(
+    "/id/{path:path}", summary="Dereference an instance IRI", responses=RDF_RESPONSES, methods=GET_AND_HEAD
+)
 def resource(
     path: str,
     request: Request,
@@ -133,12 +138,22 @@ def resource(
     return answer(request, store, iri_for_id_path(stem), "/id/" + stem, extension_media, mediatype, page, as_of)
 
 
-@router.get("/def", summary="The ontology", responses=RDF_RESPONSES)
+@router.api_route(
+    "/def",
+    methods=GET_AND_HEAD,
+    summary="The ontology",
+    responses=RDF_RESPONSES,
+)
 def ontology(request: Request, store: StoreDep, mediatype: MediaTypeQuery = None, page: PageQuery = 1) -> Response:
     return answer(request, store, ONTOLOGY_IRI, "/def", None, mediatype, page)
 
 
-@router.get("/def/{name}", summary="An ontology term", responses=RDF_RESPONSES)
+@router.api_route(
+    "/def/{name}",
+    methods=GET_AND_HEAD,
+    summary="An ontology term",
+    responses=RDF_RESPONSES,
+)
 def ontology_term(
     name: str, request: Request, store: StoreDep, mediatype: MediaTypeQuery = None, page: PageQuery = 1
 ) -> Response:
@@ -146,7 +161,12 @@ def ontology_term(
     return answer(request, store, iri_for_def_term(stem), "/def/" + stem, extension_media, mediatype, page)
 
 
-@router.get("/shapes/{name}", summary="A SHACL shape", responses=RDF_RESPONSES)
+@router.api_route(
+    "/shapes/{name}",
+    methods=GET_AND_HEAD,
+    summary="A SHACL shape",
+    responses=RDF_RESPONSES,
+)
 def shape(
     name: str, request: Request, store: StoreDep, mediatype: MediaTypeQuery = None, page: PageQuery = 1
 ) -> Response:
@@ -154,7 +174,11 @@ def shape(
     return answer(request, store, iri_for_shape(stem), "/shapes/" + stem, extension_media, mediatype, page)
 
 
-@router.get("/context.jsonld", summary="The JSON-LD @context of every JSON-LD answer")
+@router.api_route(
+    "/context.jsonld",
+    methods=GET_AND_HEAD,
+    summary="The JSON-LD @context of every JSON-LD answer",
+)
 def jsonld_context(request: Request, store: StoreDep) -> Response:
     def make() -> Response:
         document = {"@context": context_document(context_terms(request, store))}
