@@ -1,9 +1,10 @@
 """HTTP caching for the linked-data routes: ETags, Last-Modified, 304s, Cache-Control and Vary.
 
-An ETag is a hash of the store's fingerprint (the build activities recorded in its provenance graph, its
-named graphs and its size, so a rebuild or a write changes it) and of the representation (path, query and
-media type). The fingerprint is re-read at most every `Settings.etag_refresh_seconds`, because counting
-the quads of the national graph takes about 0.1 s.
+An ETag is a hash of the store's fingerprint (its published generation where the store has one, the build
+activities recorded in its provenance graph, its named graphs and its size, so a rebuild or a write changes
+it) and of the representation (path, query and media type). The fingerprint is re-read when the generation
+changes, and otherwise at most every `Settings.etag_refresh_seconds`, because counting the quads of the
+national graph takes about 0.1 s.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 
 from fastapi import Request, Response
 
@@ -47,28 +49,33 @@ class FingerprintCache:
         self.settings = settings
         self.started = datetime.now(UTC).replace(microsecond=0)
         self._lock = threading.Lock()
-        self._value: tuple[int, float, Fingerprint] | None = None
+        self._value: tuple[tuple[int, str], float, Fingerprint] | None = None
 
     def get(self, store: Store) -> Fingerprint:
         now = time.monotonic()
+        key = (id(store), str(getattr(store, "generation", "")))
         with self._lock:
-            if self._value and self._value[0] == id(store) and now - self._value[1] < self.refresh:
+            if self._value and self._value[0] == key and now - self._value[1] < self.refresh:
                 return self._value[2]
-        value = self._read(store)
+        value = self._read(store, key[1])
         with self._lock:
-            self._value = (id(store), now, value)
+            self._value = (key, now, value)
         return value
 
-    def _read(self, store: Store) -> Fingerprint:
+    def _read(self, store: Store, generation: str) -> Fingerprint:
         result = store.query(_BUILDS)
         assert result.solutions is not None
         builds = tuple(row["build"].value.rsplit("/", 1)[-1] for row in result.solutions)
         graphs = store.named_graphs()
-        digest = hashlib.sha256("|".join([*builds, str(len(store)), *graphs]).encode()).hexdigest()[:20]
-        return Fingerprint(digest, builds, self._modified())
+        parts = [generation, *builds, str(len(store)), *graphs]
+        digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+        return Fingerprint(digest, builds, self._modified(store))
 
-    def _modified(self) -> datetime:
-        times = [p.stat().st_mtime for p in (self.settings.store_dir, self.settings.dump_path) if p.exists()]
+    def _modified(self, store: Store) -> datetime:
+        published = getattr(store, "path", None)
+        candidates = [published] if isinstance(published, Path) else [self.settings.store_dir]
+        candidates.append(self.settings.dump_path)
+        times = [p.stat().st_mtime for p in candidates if p.exists()]
         if not times:
             return self.started
         return datetime.fromtimestamp(int(max(times)), UTC)

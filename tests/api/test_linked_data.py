@@ -254,10 +254,16 @@ def test_link_headers_name_the_alternates(ld_client: TestClient) -> None:
         assert f'</id/ccg/03V.{ext}>; rel="alternate"; type="{media}"' in link
 
 
-def test_gzip_and_cors(ld_client: TestClient) -> None:
-    response = ld_client.get(
-        "/id/ccg/03V", headers={"accept": "text/turtle", "accept-encoding": "gzip", "origin": "https://app.example"}
-    )
+def test_gzip_and_cors(national_settings: Settings, national_store: EmbeddedStore) -> None:
+    from ccg_graph.api import create_app
+
+    settings = national_settings.model_copy(update={"cors_origins": "*"})
+    with TestClient(create_app(settings, store=national_store)) as client:
+        response = client.get(
+            "/id/ccg/03V", headers={"accept": "text/turtle", "accept-encoding": "gzip", "origin": "https://app.example"}
+        )
+        sparql = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in sparql.headers, "the SPARQL protocol routes are left uncompressed"
     assert response.headers["content-encoding"] == "gzip"
     assert response.headers["access-control-allow-origin"] == "*"
     assert "ETag" in response.headers["access-control-expose-headers"]
