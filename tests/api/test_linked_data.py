@@ -217,19 +217,24 @@ def test_unacceptable_types_are_406(ld_client: TestClient) -> None:
 
 
 def test_every_kind_of_iri_resolves(ld_client: TestClient, national_store: EmbeddedStore) -> None:
-    """One IRI of every kind the graph mints (first path segment under id/), as Turtle and as HTML."""
+    """One IRI of every kind the graph mints (the first path segment under id/), as Turtle and as HTML.
+
+    Every kind has typed members, so the sample comes from the rdf:type index (2 s, where a scan of every
+    subject takes 14 s). IRIs used only as objects are covered in tests/linked_data/test_describe.py.
+    """
     result = national_store.query(
-        f'SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER (STRSTARTS(STR(?x), "{ID_BASE}")) }}'
+        f"""SELECT ?kind (MIN(STR(?x)) AS ?one) WHERE {{
+              ?x a ?type . FILTER (STRSTARTS(STR(?x), "{ID_BASE}"))
+              BIND (STRBEFORE(CONCAT(STRAFTER(STR(?x), "{ID_BASE}"), "/"), "/") AS ?kind)
+            }} GROUP BY ?kind"""
     )
-    samples: dict[str, str] = {}
-    for row in result.solutions:
-        rest = row["x"].value[len(ID_BASE) :]
-        samples.setdefault(rest.split("/", 1)[0], rest)
+    samples = {row["kind"].value: row["one"].value[len(ID_BASE) :] for row in result.solutions}
+    assert len(samples) >= 30
     assert {"ccg", "practice", "pct", "icb", "region", "membership", "event", "graph", "source"} <= set(samples)
     for kind, rest in sorted(samples.items()):
         turtle = ld_client.get(f"/id/{rest}", headers={"accept": "text/turtle"})
         assert turtle.status_code == 200, (kind, rest, turtle.text[:200])
-        assert ox.parse(turtle.content, format=ox.RdfFormat.TURTLE) is not None
+        assert list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE)), (kind, rest)
         page = ld_client.get(f"/id/{rest}", headers={"accept": BROWSER})
         assert page.status_code == 200, (kind, rest)
 
