@@ -54,6 +54,19 @@ class Settings(BaseSettings):
         description="Comma-separated SPARQL endpoints that SERVICE and LOAD may reach; empty: none.",
     )
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS ('*' for any).")
+    public_base_url: str = Field(
+        default="",
+        description=(
+            "Where this service answers, e.g. https://ccg-graph.example.org (env CCG_GRAPH_PUBLIC_BASE_URL). "
+            "Data IRIs under `base_url` are linked in HTML pages to the same path under this host; empty means "
+            "the host of each request."
+        ),
+    )
+    etag_refresh_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How long the store's fingerprint (the basis of linked-data ETags) is reused before it is re-read.",
+    )
 
     # -- the store: embedded (pyoxigraph under build_dir) or a SPARQL database server (see docs/deployment.md)
     store: Literal["embedded", "sparql"] = Field(

@@ -17,6 +17,8 @@ DEF_BASE = "https://w3id.org/ccg-graph/def#"
 ID_BASE = "https://w3id.org/ccg-graph/id/"
 ONTOLOGY_IRI = "https://w3id.org/ccg-graph/def"
 SHAPES_IRI = "https://w3id.org/ccg-graph/shapes"
+#: The dataset as a whole (VoID/DCAT description at ``/dataset`` and ``/.well-known/void``).
+DATASET_IRI = "https://w3id.org/ccg-graph/dataset"
 
 CCG = Namespace(DEF_BASE)
 ID = Namespace(ID_BASE)

@@ -11,8 +11,20 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from ccg_graph import __version__
+from ccg_graph.api.compression import LinkedDataGZip
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import graph_store, health, queries, query_page, sparql, submissions, validate
+from ccg_graph.api.routes import (
+    dataset,
+    graph_store,
+    health,
+    pages,
+    queries,
+    query_page,
+    resources,
+    sparql,
+    submissions,
+    validate,
+)
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
 from ccg_graph.history import ReleaseLog
@@ -75,8 +87,16 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
             allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match"],
-            expose_headers=["X-Result-Truncated", "X-Result-Rows", "X-Release", "Location", "ETag"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match", "If-Modified-Since"],
+            expose_headers=[
+                "X-Result-Truncated",
+                "X-Result-Rows",
+                "X-Release",
+                "Location",
+                "ETag",
+                "Last-Modified",
+                "Link",
+            ],
         )
     install_error_handlers(app)
     app.include_router(health.router)
@@ -86,5 +106,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(submissions.router)
     app.include_router(validate.router)
     app.include_router(query_page.router)
+    # Linked data: dereferenceable IRIs, pages, dataset description and dumps (issue 6).
+    app.include_router(pages.router)
+    app.include_router(resources.router)
+    app.include_router(dataset.router)
+    app.add_middleware(LinkedDataGZip)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

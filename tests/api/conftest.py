@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from ccg_graph.api import create_app
 from ccg_graph.build import build
 from ccg_graph.config import Settings
+from ccg_graph.store import EmbeddedStore
 
 TOKEN = "test-token-5f2c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -30,4 +31,11 @@ def core_build_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def writable_client(core_build_dir: Path) -> Iterator[TestClient]:
     with TestClient(create_app(core_settings(core_build_dir))) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def ld_client(national_settings: Settings, national_store: EmbeddedStore) -> Iterator[TestClient]:
+    """An in-process client of the app on the national graph (fast tests of the linked-data routes)."""
+    with TestClient(create_app(national_settings, store=national_store)) as client:
         yield client

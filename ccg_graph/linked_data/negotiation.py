@@ -1,0 +1,59 @@
+"""Which representation of a resource to answer with: ``_mediatype=``, a file extension, or ``Accept``.
+
+Precedence (as Prez does it): the ``_mediatype`` query parameter, then an extension on the path
+(``/id/ccg/03V.ttl``), then the Accept header; with none of them a browser-less client gets Turtle.
+The RDF media types and their aliases are those of `ccg_graph.formats`, plus HTML.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, Format, NotAcceptable, negotiate
+
+HTML = "text/html"
+JSONLD = "application/ld+json"
+TURTLE = "text/turtle"
+
+#: What a resource can be answered in: the triple formats of `ccg_graph.formats`, and HTML.
+RESOURCE_FORMATS: dict[str, tuple[Format, ox.RdfFormat | None]] = {
+    TURTLE: GRAPH_FORMATS[TURTLE],
+    "application/n-triples": GRAPH_FORMATS["application/n-triples"],
+    JSONLD: GRAPH_FORMATS[JSONLD],
+    "application/rdf+xml": GRAPH_FORMATS["application/rdf+xml"],
+    HTML: (Format(HTML, "html"), None),
+}
+RESOURCE_ALIASES = {**GRAPH_ALIASES, "application/xhtml+xml": HTML, "application/xml": "application/rdf+xml"}
+
+#: Path extensions and the media type each one asks for.
+EXTENSIONS = {
+    "ttl": TURTLE,
+    "nt": "application/n-triples",
+    "jsonld": JSONLD,
+    "json": JSONLD,
+    "rdf": "application/rdf+xml",
+    "html": HTML,
+}
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """``ccg/03V.ttl`` -> (``ccg/03V``, ``text/turtle``); a path without a known extension is kept whole."""
+    stem, dot, extension = path.rpartition(".")
+    if dot and "/" not in extension and extension.lower() in EXTENSIONS:
+        return stem, EXTENSIONS[extension.lower()]
+    return path, None
+
+
+def choose(accept: str | None, mediatype: str | None = None, extension_type: str | None = None) -> str:
+    """The media type to answer with, or `NotAcceptable` (406)."""
+    override = mediatype or extension_type
+    return negotiate(accept, override, RESOURCE_FORMATS, RESOURCE_ALIASES, TURTLE)
+
+
+def alternates() -> list[tuple[str, str]]:
+    """(media type, extension) of every representation, for ``Link: rel=alternate`` headers."""
+    preferred = {media: ext for ext, media in reversed(list(EXTENSIONS.items()))}
+    return [(media, preferred[media]) for media in RESOURCE_FORMATS]
+
+
+__all__ = ["HTML", "JSONLD", "RESOURCE_FORMATS", "TURTLE", "NotAcceptable", "alternates", "choose"]
