@@ -53,6 +53,7 @@ class EmbeddedStore(Store):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         default_graphs = [ox.NamedNode(g) for g in default_graph_uris or ()]
         named_graphs = [ox.NamedNode(g) for g in named_graph_uris or ()]
@@ -60,6 +61,7 @@ class EmbeddedStore(Store):
             text = bind_values(sparql, bindings or {})
             answer = self._store.query(
                 text,
+                base_iri=base_iri,
                 use_default_graph_as_union=not default_graphs,
                 default_graph=default_graphs or None,
                 named_graphs=named_graphs or None,

@@ -150,9 +150,14 @@ class PublishedStore(Store):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         return self.refresh().query(
-            sparql, bindings=bindings, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+            sparql,
+            bindings=bindings,
+            default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris,
+            base_iri=base_iri,
         )
 
     def quads_for_pattern(self, subject, predicate, object, graph) -> Iterator[ox.Quad]:  # type: ignore[override]

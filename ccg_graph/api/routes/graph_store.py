@@ -127,18 +127,18 @@ async def delete_graph(request: Request, store: StoreDep, graph: GraphQuery = No
     return await _write(request, store, _target(request, graph), "DELETE")
 
 
-@router.get("/store/graphs/{graph_id}", summary="Read a graph created by POST (direct identification)")
+@router.get("/store/graphs/{graph_id:path}", summary="Read a graph created by POST (direct identification)")
 async def get_direct(request: Request, store: StoreDep, graph_id: str):
     return await _read(request, store, _direct(request))
 
 
-@router.head("/store/graphs/{graph_id}", include_in_schema=False)
+@router.head("/store/graphs/{graph_id:path}", include_in_schema=False)
 async def head_direct(request: Request, store: StoreDep, graph_id: str):
     return await _read(request, store, _direct(request))
 
 
 @router.put(
-    "/store/graphs/{graph_id}",
+    "/store/graphs/{graph_id:path}",
     summary="Replace a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
@@ -149,7 +149,7 @@ async def put_direct(request: Request, store: StoreDep, graph_id: str):
 
 
 @router.post(
-    "/store/graphs/{graph_id}",
+    "/store/graphs/{graph_id:path}",
     summary="Merge RDF into a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
@@ -160,7 +160,7 @@ async def post_direct(request: Request, store: StoreDep, graph_id: str):
 
 
 @router.delete(
-    "/store/graphs/{graph_id}",
+    "/store/graphs/{graph_id:path}",
     summary="Delete a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
