@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
+from ccg_graph.api.headers import SecurityHeaders
 from ccg_graph.api.routes import graph_store, health, queries, sparql
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
@@ -69,6 +70,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match"],
             expose_headers=["X-Result-Truncated", "X-Result-Rows", "X-Release", "Location", "ETag"],
         )
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
