@@ -204,6 +204,16 @@ def _load_operation(overlay: OverlayStore, timeout: float) -> callable:  # type:
     return load
 
 
+def _check_delete_data(update: object) -> None:
+    """Blank nodes may not appear in DELETE DATA (SPARQL 1.1 Update, 3.1.2); rdflib would accept them."""
+    for operation in update.algebra:  # type: ignore[attr-defined]
+        if operation.name != "DeleteData":
+            continue
+        triples = list(operation.triples or []) + [t for q in (operation.quads or {}).values() for t in q]
+        if any(isinstance(term, BNode) for triple in triples for term in triple):
+            raise BadQuery("DELETE DATA may not contain blank nodes (SPARQL 1.1 Update, section 3.1.2)")
+
+
 def _modify_operation(overlay: OverlayStore) -> callable:  # type: ignore[valid-type]
     """DELETE/INSERT whose WHERE sees only the named graphs of its USING NAMED clauses, when it has USING."""
 
@@ -255,6 +265,7 @@ def changes_from_update(
     except Exception as err:  # pyparsing raises its own exception types
         raise BadQuery(f"SPARQL Update syntax error: {err}") from err
     _check_loads(update, allow_list)
+    _check_delete_data(update)
     _apply_protocol_dataset(update, using, using_named)
     overlay = OverlayStore(store)
     dataset = Dataset(store=overlay, default_union=False)
