@@ -187,7 +187,9 @@ def missing_reason() -> str | None:
     """Why the manifests cannot be read, or None when they are all there."""
     for manifest in MANIFESTS:
         if not (W3C_TESTS / manifest).is_file():
-            return f"the W3C test manifests are missing: expected {W3C_TESTS / manifest} (shared/ beside the repository)"
+            return (
+                f"the W3C test manifests are missing: expected {W3C_TESTS / manifest} (shared/ beside the repository)"
+            )
     return None
 
 

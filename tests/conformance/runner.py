@@ -128,7 +128,9 @@ def reset(client: httpx.Client, auth: dict[str, str]) -> None:
     response = client.post(
         "/sparql/update", content=b"DROP ALL", headers={"content-type": "application/sparql-update", **auth}
     )
-    assert response.status_code == 204, f"could not reset the store with DROP ALL: {response.status_code} {response.text}"
+    assert response.status_code == 204, (
+        f"could not reset the store with DROP ALL: {response.status_code} {response.text}"
+    )
 
 
 def load_graph_data(client: httpx.Client, case: ProtocolCase, auth: dict[str, str]) -> None:
@@ -244,4 +246,3 @@ def run_case(client: httpx.Client, case: ProtocolCase, auth: dict[str, str]) -> 
     reset(client, auth)
     load_graph_data(client, case, auth)
     run_requests(client, case, auth)
-
