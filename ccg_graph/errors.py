@@ -119,3 +119,10 @@ class UnsupportedMediaType(CCGGraphError):
     """A request body in a media type this endpoint does not read."""
 
     http_status = 415
+
+
+class InsufficientStorage(CCGGraphError):
+    """A write that could not be stored because the disk is full (nothing was published)."""
+
+    exit_code = 1
+    http_status = 507

@@ -16,7 +16,6 @@ from ccg_graph.binding import bind_values, code_regions
 from ccg_graph.errors import BadInput, BadQuery, NotFound
 from ccg_graph.store.base import QueryResult, Store
 
-
 _FROM = re.compile(r"(?<![\w?$:])FROM\b", re.IGNORECASE)
 
 
