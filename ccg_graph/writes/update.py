@@ -264,6 +264,8 @@ def changes_from_update(
         update = translateUpdate(parseUpdate(text), base=base_iri)
     except Exception as err:  # pyparsing raises its own exception types
         raise BadQuery(f"SPARQL Update syntax error: {err}") from err
+    if not getattr(update, "algebra", None):
+        return ChangeSet()  # an empty update is valid SPARQL (the grammar allows it) and changes nothing
     _check_loads(update, allow_list)
     _check_delete_data(update)
     _apply_protocol_dataset(update, using, using_named)
