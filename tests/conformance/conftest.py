@@ -17,7 +17,7 @@ import pytest
 
 from ccg_graph.build import build
 from ccg_graph.config import Settings
-from tests.conftest import start_server, stop_server
+from tests.faults.conftest import launch
 
 TOKEN = "w3c-conformance-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -30,9 +30,9 @@ def conformance_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[htt
     shapes_dir = build_dir.parent / "no-shapes"
     shapes_dir.mkdir()
     (shapes_dir / "none.ttl").write_text("# No shapes: the W3C protocol cases write FOAF data and empty the store.\n")
-    process, url = start_server(build_dir, update_token=TOKEN, query_workers="2", shapes_dir=str(shapes_dir))
+    server = launch(build_dir, token=TOKEN, query_workers="2", shapes_dir=str(shapes_dir))
     try:
-        with httpx.Client(base_url=url, timeout=30) as client:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
             yield client
     finally:
-        stop_server(process)
+        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -27,6 +28,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 class Server:
     process: subprocess.Popen[bytes]
     url: str
+    log: Path
 
     def kill9(self) -> None:
         """SIGKILL the server and its query workers at once, as a power cut or the OOM killer would."""
@@ -35,10 +37,8 @@ class Server:
         except psutil.NoSuchProcess:
             children = []
         for process in [self.process, *children]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait(10)
         psutil.wait_procs(children, timeout=10)
 
@@ -51,27 +51,31 @@ class Server:
                 self.kill9()
 
     def output(self) -> str:
-        return self.process.stdout.read().decode(errors="replace") if self.process.stdout else ""
+        return self.log.read_text(errors="replace")
 
 
-def launch(build_dir: Path, *, file_size_limit: int | None = None, **settings: str) -> Server:
+def launch(build_dir: Path, *, file_size_limit: int | None = None, token: str = TOKEN, **settings: str) -> Server:
     """`ccg-graph serve` on a free port; `file_size_limit` sets RLIMIT_FSIZE on it (the disk-full stand-in)."""
     port = free_port()
-    env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(build_dir), "CCG_GRAPH_UPDATE_TOKEN": TOKEN}
+    env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(build_dir), "CCG_GRAPH_UPDATE_TOKEN": token}
     env.update({f"CCG_GRAPH_{k.upper()}": v for k, v in settings.items()})
 
     def limit() -> None:
         if file_size_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        preexec_fn=limit,
-    )
-    server = Server(process, f"http://127.0.0.1:{port}")
+    # The log goes to a file, not a pipe: under load the access log fills an undrained pipe's 64 KiB buffer
+    # and the server's event loop blocks writing to it (the first soak run found exactly that).
+    log = build_dir.parent / f"server-{port}.log"
+    with open(log, "wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=limit,
+        )
+    server = Server(process, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

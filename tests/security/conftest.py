@@ -18,7 +18,7 @@ import pytest
 
 from ccg_graph.build import build
 from ccg_graph.config import Settings
-from tests.conftest import start_server, stop_server
+from tests.faults.conftest import launch
 
 TOKEN = "hostile-input-token-7c1d"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -64,16 +64,16 @@ def canary() -> Iterator[Canary]:
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_dir: Path = tmp_path_factory.mktemp("hostile") / "build"
     build(Settings(build_dir=build_dir), national=False)
-    process, url = start_server(
+    server = launch(
         build_dir,
-        update_token=TOKEN,
+        token=TOKEN,
         query_workers="2",
         query_timeout=str(QUERY_TIMEOUT),
         max_body_bytes=str(MAX_BODY),
         max_result_rows=str(ROW_CAP),
     )
-    yield url
-    stop_server(process)
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="package")
