@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test assets deps-system build validate lint clean guide
+.PHONY: run test install install-test assets deps-system build validate lint clean guide conformance fuzz soak
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -56,6 +56,18 @@ deps-system:
 ## make test: install with test extras (and the system packages the tests drive) and run every test
 test: install-test deps-system
 	$(BIN)/python -m pytest
+
+## make conformance: the W3C SPARQL 1.1 Protocol, Graph Store and Service Description tests (also in make test)
+conformance: install-test
+	$(BIN)/python -m pytest tests/conformance -q -rxX
+
+## make fuzz: schemathesis over every route of the OpenAPI schema, 500 examples each (make test runs 8)
+fuzz: install-test
+	CCG_FUZZ_EXAMPLES=$${CCG_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest tests/fuzz -q
+
+## make soak: 60 s at concurrency 16 on the loopback, mixed reads, slow queries and a trickle of writes
+soak: install-test
+	$(BIN)/python -m tests.soak.soak --seconds 60 --concurrency 16
 
 build: install
 	$(BIN)/ccg-graph build --build-dir $(BUILD_DIR)

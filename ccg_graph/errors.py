@@ -126,3 +126,10 @@ class StoreUnavailable(CCGGraphError):
 
     exit_code = 1
     http_status = 503
+
+
+class InsufficientStorage(CCGGraphError):
+    """A write that could not be stored because the disk is full (nothing was published)."""
+
+    exit_code = 1
+    http_status = 507

@@ -22,6 +22,7 @@ def make_job(
     format_override: str | None = None,
     default_graph_uris: tuple[str, ...] = (),
     named_graph_uris: tuple[str, ...] = (),
+    base_iri: str | None = None,
 ) -> QueryJob:
     return QueryJob(
         query=query,
@@ -29,6 +30,7 @@ def make_job(
         format_override=format_override,
         default_graph_uris=default_graph_uris,
         named_graph_uris=named_graph_uris,
+        base_iri=base_iri,
         row_cap=settings.max_result_rows,
         service_allow=settings.service_allow_list,
         service_timeout=settings.query_timeout,

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from ccg_graph import __version__
 from ccg_graph.api.compression import LinkedDataGZip
 from ccg_graph.api.errors import install_error_handlers
+from ccg_graph.api.headers import SecurityHeaders
 from ccg_graph.api.routes import (
     dataset,
     graph_store,
@@ -98,6 +99,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 "Link",
             ],
         )
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)

@@ -8,6 +8,7 @@ refused by the shapes answers 422 with the SHACL report: as JSON results, or as 
 from __future__ import annotations
 
 import json
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -47,5 +48,16 @@ async def handle_ccg_graph_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error_body(exc), status_code=exc.http_status, headers=headers)
 
 
+logger = logging.getLogger("ccg_graph.api")
+
+
+async def handle_unexpected_error(request: Request, exc: Exception) -> Response:
+    """A bug: logged in full on the server; the client gets a generic message, never a trace or a path."""
+    logger.error("unhandled error answering %s %s", request.method, request.url.path, exc_info=exc)
+    body = {"error": "InternalError", "message": "the server could not answer this request; the error is logged"}
+    return JSONResponse(body, status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CCGGraphError, handle_ccg_graph_error)
+    app.add_exception_handler(Exception, handle_unexpected_error)

@@ -30,6 +30,7 @@ class QueryJob:
     format_override: str | None = None
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
     row_cap: int = 100_000
     service_allow: tuple[str, ...] = ()
     service_timeout: float = 30.0
@@ -77,7 +78,12 @@ def _charset(media: str) -> str:
 
 def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes]:
     text = inline_services(job.query, job.service_allow, job.service_timeout)
-    result = store.query(text, default_graph_uris=job.default_graph_uris, named_graph_uris=job.named_graph_uris)
+    result = store.query(
+        text,
+        default_graph_uris=job.default_graph_uris,
+        named_graph_uris=job.named_graph_uris,
+        base_iri=job.base_iri,
+    )
     if result.triples is not None:
         media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle")
         triples = list(islice(result.triples, job.row_cap + 1))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import re
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -19,6 +21,12 @@ from ccg_graph.store.base import Store
 from ccg_graph.writes.changes import ChangeSet
 
 GraphName = ox.NamedNode | ox.DefaultGraph
+
+#: The deepest JSON-LD nesting read. pyoxigraph's JSON-LD parser recurses and overflows the server's stack
+#: (killing the process) a few thousand levels down; real documents nest a dozen levels at most.
+MAX_JSON_NESTING = 256
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 
 READABLE = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -47,11 +55,39 @@ def graph_name(graph: str | None, default: bool) -> GraphName:
         raise BadInput(f"?graph={graph!r} is not an absolute IRI: {err}") from err
 
 
+def _check_well_formed_xml(body: bytes, media: str) -> None:
+    """Refuse a truncated or ill-formed RDF/XML body, which pyoxigraph's parser would read as fewer triples.
+
+    A cut-off upload must not replace a graph with part of itself. Expat here resolves no external entity
+    and no parameter entity (nothing is fetched or read from disk).
+    """
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError as err:
+        raise BadInput(f"the {media} body is not well-formed XML: {err}", line=err.lineno) from err
+
+
+def _check_json_nesting(body: bytes, media: str) -> None:
+    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", body))
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_NESTING:
+            raise BadInput(f"the {media} body nests objects or arrays more than {MAX_JSON_NESTING} deep")
+
+
 def _parse_one(body: bytes, media: str, base_iri: str | None) -> list[ox.Triple]:
     rdf_format = READABLE.get(media)
     if rdf_format is None:
         readable = ", ".join(sorted(READABLE))
         raise UnsupportedMediaType(f"cannot read RDF of type {media or '(none)'!r}; send one of: {readable}")
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        _check_well_formed_xml(body, media)
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        _check_json_nesting(body, media)
     try:
         quads = ox.parse(body, format=rdf_format, base_iri=base_iri)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]

@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from ccg_graph.binding import code_regions
 from ccg_graph.errors import BadQuery, UnsupportedMediaType
+
+#: The deepest nesting of { } ( ) [ ] a request may use. Real queries stay under 20; the engine's recursive
+#: parser overflows its stack (and the worker process dies) somewhere past 500, so a hostile query nested
+#: thousands deep is refused here with a 400 rather than costing a worker and answering 503.
+MAX_NESTING = 128
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -56,6 +62,21 @@ def _decode(body: bytes, parameters: dict[str, str]) -> str:
         raise BadQuery(f"the request body is not valid UTF-8 (byte {err.start})") from err
 
 
+def check_nesting(text: str, kind: str) -> str:
+    """`text` unchanged, or `BadQuery` when its brackets (outside strings, IRIs, comments) nest too deep."""
+    depth = deepest = 0
+    for start, end in code_regions(text):
+        for ch in text[start:end]:
+            if ch in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch in "})]":
+                depth -= 1
+        if deepest > MAX_NESTING:
+            raise BadQuery(f"the {kind} nests brackets more than {MAX_NESTING} deep; simplify it")
+    return text
+
+
 def _one(params: list[tuple[str, str]], name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
@@ -78,6 +99,17 @@ def parse_operation(
     method: str, query_string: str, content_type: str | None, body: bytes
 ) -> QueryRequest | UpdateRequest | None:
     """The operation a request to the SPARQL endpoint asks for; `None` for a GET with no query at all."""
+    operation = _parse_operation(method, query_string, content_type, body)
+    if isinstance(operation, QueryRequest):
+        check_nesting(operation.query, "query")
+    elif isinstance(operation, UpdateRequest):
+        check_nesting(operation.update, "update")
+    return operation
+
+
+def _parse_operation(
+    method: str, query_string: str, content_type: str | None, body: bytes
+) -> QueryRequest | UpdateRequest | None:
     url = _url_params(query_string)
     fmt = _one(url, "format")
     if method in ("GET", "HEAD"):

@@ -43,8 +43,12 @@ class Store(ABC):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.binding`)."""
+        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.binding`).
+
+        Relative IRIs in the query resolve against `base_iri` when one is given.
+        """
 
     @abstractmethod
     def quads_for_pattern(

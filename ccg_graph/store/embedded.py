@@ -6,14 +6,22 @@ one to two orders of magnitude faster than rdflib's in-memory graph, which is wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.binding import bind_values
+from ccg_graph.binding import bind_values, code_regions
 from ccg_graph.errors import BadInput, BadQuery, NotFound
 from ccg_graph.store.base import QueryResult, Store
+
+_FROM = re.compile(r"(?<![\w?$:])FROM\b", re.IGNORECASE)
+
+
+def names_its_dataset(sparql: str) -> bool:
+    """Does the query have a FROM or FROM NAMED clause? (pyoxigraph's union default graph would override it.)"""
+    return any(_FROM.search(sparql, start, end) for start, end in code_regions(sparql))
 
 
 def apply_change(store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
@@ -53,6 +61,7 @@ class EmbeddedStore(Store):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         default_graphs = [ox.NamedNode(g) for g in default_graph_uris or ()]
         named_graphs = [ox.NamedNode(g) for g in named_graph_uris or ()]
@@ -60,7 +69,8 @@ class EmbeddedStore(Store):
             text = bind_values(sparql, bindings or {})
             answer = self._store.query(
                 text,
-                use_default_graph_as_union=not default_graphs,
+                base_iri=base_iri,
+                use_default_graph_as_union=not default_graphs and not names_its_dataset(text),
                 default_graph=default_graphs or None,
                 named_graphs=named_graphs or None,
             )

@@ -19,6 +19,7 @@ Layout under the build directory::
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gc
 import os
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import NotFound
+from ccg_graph.errors import InsufficientStorage, NotFound
 from ccg_graph.store.base import QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
@@ -43,6 +44,14 @@ KEEP_GENERATIONS = 3
 MIN_RETIRED_SECONDS = 600.0
 
 Validator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], None]
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_DISK_FULL_WORDS = ("no space left", "file too large", "quota exceeded")
+
+
+def _is_disk_full(err: OSError) -> bool:
+    """ENOSPC and friends; RocksDB reports them as an OSError whose message carries the system's words."""
+    return err.errno in _DISK_FULL_ERRNOS or any(word in str(err).lower() for word in _DISK_FULL_WORDS)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -155,9 +164,14 @@ class PublishedStore(Store):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         return self.refresh().query(
-            sparql, bindings=bindings, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+            sparql,
+            bindings=bindings,
+            default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris,
+            base_iri=base_iri,
         )
 
     def quads_for_pattern(self, subject, predicate, object, graph) -> Iterator[ox.Quad]:  # type: ignore[override]
@@ -205,21 +219,34 @@ class PublishedStore(Store):
             name = f"{GENERATIONS}/{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}"
             target = self.root / name
             self._remove_abandoned()
-            link_copy(self._path, target)
-            writer = ox.Store(str(target))
             try:
-                apply_change(writer, added, removed)
-                writer.flush()
-            finally:
-                del writer
-                gc.collect()
-            _fsync_dir(target)
+                self._write_generation(target, added, removed)
+            except OSError as err:
+                shutil.rmtree(target, ignore_errors=True)
+                if _is_disk_full(err):
+                    raise InsufficientStorage(
+                        "there is no space left to store this change; nothing was written and the published "
+                        "graph is unchanged"
+                    ) from err
+                raise
             if before_publish is not None:
                 before_publish(name)
             write_pointer(self.root, name)
             self.refresh()
             self._retire_old()
             return name
+
+    def _write_generation(self, target: Path, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+        """Make `target` a copy of the published generation with the change applied, durable on disk."""
+        link_copy(self._path, target)
+        writer = ox.Store(str(target))
+        try:
+            apply_change(writer, added, removed)
+            writer.flush()
+        finally:
+            del writer
+            gc.collect()
+        _fsync_dir(target)
 
     def _published_names(self) -> set[str]:
         return {published_path(self.root).relative_to(self.root).as_posix()}

@@ -94,6 +94,9 @@ class OverlayStore(RdflibStore):
         self.changes = ChangeSet()
         self._empty_graphs: set[object] = set()
         self._namespaces: dict[str, URIRef] = {}
+        #: While a DELETE/INSERT with USING clauses runs: the named graphs its WHERE may see (rdflib ignores
+        #: USING NAMED, and with USING alone the dataset has no named graphs; SPARQL 1.1 Update, 3.1.3).
+        self.visible_named: set[object] | None = None
 
     # -- reading --------------------------------------------------------------------------------------
 
@@ -131,6 +134,8 @@ class OverlayStore(RdflibStore):
             if identifier in seen:
                 continue
             seen.add(identifier)
+            if self.visible_named is not None and identifier not in self.visible_named:
+                continue
             graph = Graph(store=self, identifier=identifier)
             if triple is None or any(True for _ in self.triples(triple, graph)):
                 yield graph
@@ -199,6 +204,30 @@ def _load_operation(overlay: OverlayStore, timeout: float) -> callable:  # type:
     return load
 
 
+def _check_delete_data(update: object) -> None:
+    """Blank nodes may not appear in DELETE DATA (SPARQL 1.1 Update, 3.1.2); rdflib would accept them."""
+    for operation in update.algebra:  # type: ignore[attr-defined]
+        if operation.name != "DeleteData":
+            continue
+        triples = list(operation.triples or []) + [t for q in (operation.quads or {}).values() for t in q]
+        if any(isinstance(term, BNode) for triple in triples for term in triple):
+            raise BadQuery("DELETE DATA may not contain blank nodes (SPARQL 1.1 Update, section 3.1.2)")
+
+
+def _modify_operation(overlay: OverlayStore) -> callable:  # type: ignore[valid-type]
+    """DELETE/INSERT whose WHERE sees only the named graphs of its USING NAMED clauses, when it has USING."""
+
+    def modify(context: QueryContext, operation: CompValue) -> None:
+        if operation.using:
+            overlay.visible_named = {clause.named for clause in operation.using if clause.named}
+        try:
+            rdflib_update.evalModify(context, operation)
+        finally:
+            overlay.visible_named = None
+
+    return modify
+
+
 def _apply_protocol_dataset(update: object, using: tuple[str, ...], using_named: tuple[str, ...]) -> None:
     """Protocol `using-graph-uri`/`using-named-graph-uri` act as USING clauses on every DELETE/INSERT."""
     if not using and not using_named:
@@ -224,18 +253,25 @@ def changes_from_update(
     timeout: float = 30.0,
     using: tuple[str, ...] = (),
     using_named: tuple[str, ...] = (),
+    base_iri: str | None = None,
 ) -> ChangeSet:
-    """The change a SPARQL 1.1 Update request would make to `store`, normalised; the store is unchanged."""
+    """The change a SPARQL 1.1 Update request would make to `store`, normalised; the store is unchanged.
+
+    Relative IRIs in the update resolve against `base_iri` (the endpoint's URL: SPARQL 1.1 Protocol, 2.2).
+    """
     text = inline_services(text, allow_list, timeout)
     try:
-        update = translateUpdate(parseUpdate(text))
+        update = translateUpdate(parseUpdate(text), base=base_iri)
     except Exception as err:  # pyparsing raises its own exception types
         raise BadQuery(f"SPARQL Update syntax error: {err}") from err
+    if not getattr(update, "algebra", None):
+        return ChangeSet()  # an empty update is valid SPARQL (the grammar allows it) and changes nothing
     _check_loads(update, allow_list)
+    _check_delete_data(update)
     _apply_protocol_dataset(update, using, using_named)
     overlay = OverlayStore(store)
     dataset = Dataset(store=overlay, default_union=False)
-    operations = {**_OPERATIONS, "Load": _load_operation(overlay, timeout)}
+    operations = {**_OPERATIONS, "Load": _load_operation(overlay, timeout), "Modify": _modify_operation(overlay)}
     for operation in update.algebra:
         context = QueryContext(dataset, initBindings={})
         context.graph = dataset.default_graph  # DEFAULT means the store's default graph, not the union

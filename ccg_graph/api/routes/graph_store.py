@@ -32,8 +32,8 @@ _RDF_BODY = {
         "content": {media: {"schema": {"type": "string"}} for media in sorted(gsp.READABLE)},
     }
 }
-_READ_RESPONSES = {200: {"content": {m: {} for m in GRAPH_FORMATS}}, 404: {}, 406: {}}
-_WRITE_RESPONSES = {201: {}, 204: {}, 400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}}
+_READ_RESPONSES = {200: {"content": {m: {} for m in GRAPH_FORMATS}}, 400: {}, 404: {}, 406: {}}
+_WRITE_RESPONSES = {201: {}, 204: {}, 400: {}, 401: {}, 403: {}, 404: {}, 413: {}, 415: {}, 422: {}, 507: {}}
 
 
 def _target(request: Request, graph: str | None) -> gsp.GraphName:
@@ -127,18 +127,22 @@ async def delete_graph(request: Request, store: StoreDep, graph: GraphQuery = No
     return await _write(request, store, _target(request, graph), "DELETE")
 
 
-@router.get("/store/graphs/{graph_id}", summary="Read a graph created by POST (direct identification)")
+@router.get(
+    "/store/graphs/{graph_id:path}",
+    summary="Read a graph created by POST (direct identification)",
+    responses=_READ_RESPONSES,
+)
 async def get_direct(request: Request, store: StoreDep, graph_id: str):
     return await _read(request, store, _direct(request))
 
 
-@router.head("/store/graphs/{graph_id}", include_in_schema=False)
+@router.head("/store/graphs/{graph_id:path}", include_in_schema=False)
 async def head_direct(request: Request, store: StoreDep, graph_id: str):
     return await _read(request, store, _direct(request))
 
 
 @router.put(
-    "/store/graphs/{graph_id}",
+    "/store/graphs/{graph_id:path}",
     summary="Replace a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
@@ -149,7 +153,7 @@ async def put_direct(request: Request, store: StoreDep, graph_id: str):
 
 
 @router.post(
-    "/store/graphs/{graph_id}",
+    "/store/graphs/{graph_id:path}",
     summary="Merge RDF into a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
@@ -160,7 +164,7 @@ async def post_direct(request: Request, store: StoreDep, graph_id: str):
 
 
 @router.delete(
-    "/store/graphs/{graph_id}",
+    "/store/graphs/{graph_id:path}",
     summary="Delete a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,

@@ -75,6 +75,7 @@ async def _run_query(request: Request, settings: SettingsDep, operation: QueryRe
         format_override=operation.format_override,
         default_graph_uris=operation.default_graph_uris,
         named_graph_uris=operation.named_graph_uris,
+        base_iri=str(request.url).split("?", 1)[0],
     )
     return await answer(request, job, head_only=request.method == "HEAD")
 
@@ -89,6 +90,7 @@ async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, 
             timeout=settings.query_timeout,
             using=operation.using_graph_uris,
             using_named=operation.using_named_graph_uris,
+            base_iri=str(request.url).split("?", 1)[0],
         )
     )
     release = await commit_change(request, change, kind="update", message=operation.update[:500])

@@ -1,0 +1,65 @@
+"""Disk full on the embedded store: a clear error to the client and an intact, still-published store.
+
+Stand-in for a full disk: RLIMIT_FSIZE on the server process (set with `ulimit -f` semantics through
+`resource.setrlimit` in the child before it starts). Writing past the limit fails with EFBIG exactly where a
+full disk fails with ENOSPC — in RocksDB's write-ahead log and table files while the new generation is made —
+and it needs no root, no loop device and no tmpfs, so it runs the same on a laptop and in CI. (Python ignores
+SIGXFSZ, so the process gets the error instead of being killed by the signal.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.faults.conftest import AUTH, count_in_graph, health, launch
+
+LIMIT = 2 * 1024 * 1024  # bytes: any one file the server writes; the core store's files are smaller
+
+
+def test_a_write_that_fills_the_disk_fails_cleanly_and_the_store_stays_intact(fault_build: Path) -> None:
+    server = launch(fault_build, file_size_limit=LIMIT)
+    try:
+        small = httpx.put(
+            f"{server.url}/store",
+            params={"graph": "http://example.org/disk/small"},
+            content=b'<http://example.org/disk/a> <http://example.org/disk/p> "fits" .',
+            headers={"content-type": "application/n-triples", **AUTH},
+            timeout=60,
+        )
+        assert small.status_code == 201, small.text
+        before = health(server.url)
+        body = "".join(
+            f'<http://example.org/disk/s{i}> <http://example.org/disk/p> "{"x" * 200} {i}" .\n' for i in range(20_000)
+        ).encode()
+        big = httpx.put(
+            f"{server.url}/store",
+            params={"graph": "http://example.org/disk/big"},
+            content=body,
+            headers={"content-type": "application/n-triples", **AUTH},
+            timeout=120,
+        )
+        assert big.status_code == 507, f"{big.status_code}: {big.text[:500]}"
+        message = big.json()["message"]
+        assert "space" in message and "nothing was written" in message, message
+        assert "/" not in message.replace("N/A", ""), f"an internal path leaked: {message}"
+        assert health(server.url) == before
+        assert count_in_graph(server.url, "http://example.org/disk/big") == 0
+        assert count_in_graph(server.url, "http://example.org/disk/small") == 1
+    finally:
+        server.stop()
+    restarted = launch(fault_build)
+    try:
+        assert health(restarted.url)["quads"] == before["quads"]
+        assert count_in_graph(restarted.url, "http://example.org/disk/small") == 1
+        again = httpx.put(
+            f"{restarted.url}/store",
+            params={"graph": "http://example.org/disk/after"},
+            content=b'<http://example.org/disk/b> <http://example.org/disk/p> "after" .',
+            headers={"content-type": "application/n-triples", **AUTH},
+            timeout=60,
+        )
+        assert again.status_code == 201, again.text
+    finally:
+        restarted.stop()
