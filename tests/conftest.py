@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,17 +51,20 @@ def start_server(build_dir: Path, **env_settings: str) -> tuple[subprocess.Popen
     port = free_port()
     env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(build_dir)}
     env.update({f"CCG_GRAPH_{key.upper()}": value for key, value in env_settings.items()})
+    # The server's log goes to a file: a pipe nobody reads fills up under load and stalls the server.
+    log = tempfile.NamedTemporaryFile(prefix=f"ccg-graph-serve-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
+            output = Path(log.name).read_text(errors="replace")
             pytest.fail(f"the server exited with {process.returncode}:\n{output}")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

@@ -93,7 +93,7 @@ def test_diff_of_two_dumps(tmp_path: Path) -> None:
 
 def test_kill_9_at_any_moment_of_a_large_submission_leaves_all_or_nothing(build_dir: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.nt"
-    rows = 40_000
+    rows = 20_000
     big.write_text(
         "".join(
             f'<http://example.org/thing/{i}> <http://www.w3.org/2000/01/rdf-schema#label> "thing {i}" .\n'
@@ -101,7 +101,7 @@ def test_kill_9_at_any_moment_of_a_large_submission_leaves_all_or_nothing(build_
         )
     )
     outcomes = []
-    for delay in (0.5, 1.5, 3.0, 5.0, 8.0):
+    for delay in (0.7, 2.0, 4.0):
         process = subprocess.Popen(
             [
                 sys.executable,
