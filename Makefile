@@ -19,10 +19,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-## make assets: the query page's editor (YASGUI, pinned in web/package-lock.json) from the npm registry into
-## the package; generated, not committed. Needs Node.js and npm.
+## make assets: the query page's editor (YASGUI) and the /docs page (Swagger UI), pinned in
+## web/package-lock.json, from the npm registry into the package; generated, not committed. Needs npm.
 VENDOR_DIR := ccg_graph/static/query/vendor
 YASGUI_BUILD := web/node_modules/@zazuko/yasgui/build
+DOCS_VENDOR_DIR := ccg_graph/static/docs/vendor
+SWAGGER_DIST := web/node_modules/swagger-ui-dist
 
 $(VENDOR_DIR)/.installed: web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (the query page's editor comes from the npm registry)" >&2; exit 1; }
@@ -30,6 +32,8 @@ $(VENDOR_DIR)/.installed: web/package.json web/package-lock.json
 	mkdir -p $(VENDOR_DIR)
 	cp $(YASGUI_BUILD)/yasgui.min.js $(YASGUI_BUILD)/yasgui.min.css $(VENDOR_DIR)/
 	cp web/node_modules/@zazuko/yasgui/package.json $(VENDOR_DIR)/yasgui.package.json
+	mkdir -p $(DOCS_VENDOR_DIR)
+	cp $(SWAGGER_DIST)/swagger-ui-bundle.js $(SWAGGER_DIST)/swagger-ui.css $(SWAGGER_DIST)/favicon-32x32.png $(DOCS_VENDOR_DIR)/
 	touch $@
 
 assets: $(VENDOR_DIR)/.installed

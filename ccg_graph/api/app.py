@@ -16,6 +16,7 @@ from ccg_graph.api.errors import install_error_handlers
 from ccg_graph.api.headers import SecurityHeaders
 from ccg_graph.api.routes import (
     dataset,
+    docs,
     graph_store,
     health,
     pages,
@@ -71,6 +72,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 app.state.store.close()
 
     app = FastAPI(
+        docs_url=None,  # served by routes.docs from local assets
+        redoc_url=None,
         title="ccg-graph",
         version=__version__,
         description=(
@@ -102,6 +105,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(sparql.router)
     app.include_router(queries.router)
     app.include_router(graph_store.router)

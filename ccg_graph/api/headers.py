@@ -1,9 +1,8 @@
 """Security headers: ``nosniff`` on every answer, and a content security policy and framing rules on HTML.
 
 A pure ASGI middleware (not Starlette's ``BaseHTTPMiddleware``) so streamed SPARQL results pass through
-untouched. Pages are served from this origin only; FastAPI's interactive API docs (``/docs``, ``/redoc``)
-load their script and styles from a CDN and run one inline script, so they get a policy that allows that
-CDN and nothing else.
+untouched. Pages are served from this origin only; the interactive API docs (``/docs``, Swagger UI from this
+server's static files) run one inline script that starts Swagger UI, so that page alone allows inline script.
 """
 
 from __future__ import annotations
@@ -14,13 +13,12 @@ PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_CDN = "https://cdn.jsdelivr.net"
 DOCS_POLICY = (
-    f"default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; style-src 'self' 'unsafe-inline' "
-    f"{DOCS_CDN}; script-src 'self' 'unsafe-inline' {DOCS_CDN}; worker-src 'self' blob:; object-src 'none'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_PATHS = ("/docs",)
 
 HTML_HEADERS = {
     b"referrer-policy": b"strict-origin-when-cross-origin",

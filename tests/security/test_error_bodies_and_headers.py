@@ -55,3 +55,10 @@ def test_every_answer_is_nosniff(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "ASK {}"})
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in response.headers  # results are data, not pages
+
+
+def test_the_docs_page_loads_nothing_from_elsewhere(client: httpx.Client) -> None:
+    page = client.get("/docs").text
+    assert "cdn." not in page and "http://" not in page and "https://" not in page
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert client.get(f"/static/docs/vendor/{asset}").status_code == 200
