@@ -1,0 +1,110 @@
+"""Validation: full SHACL validation with ``ccg-graph validate`` and with stock pySHACL at each size, and
+incremental validation of a one-CCG submission (from ``bench.incremental_validation``, when the code has it).
+
+Both full validators read the same flattened N-Triples file and the same shapes and ontology, each in its
+own process, timed from start to exit, with its peak memory from the kernel (``wait4``). A size whose
+pySHACL run would not fit in the memory the machine has free is not attempted, and the reason recorded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pyoxigraph as ox
+
+from bench.procs import BenchError, FeatureMissing
+from ccg_graph.config import Settings
+from ccg_graph.validate import load_ontology, load_shapes
+
+
+def flatten(nquads: Path, target: Path) -> int:
+    """The triples of an N-Quads file as N-Triples (named graphs dropped), as both validators read it."""
+    count = 0
+    with target.open("w", encoding="utf-8") as out:
+        for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+            out.write(f"{quad.subject} {quad.predicate} {quad.object} .\n")
+            count += 1
+    return count
+
+
+def write_artefacts(settings: Settings, work_dir: Path) -> tuple[Path, Path]:
+    """The shapes and the ontology, each as one Turtle file (pySHACL's command line takes one file of each)."""
+    shapes = work_dir / "shapes.ttl"
+    ontology = work_dir / "ontology.ttl"
+    load_shapes(settings.shapes_dir).serialize(shapes, format="turtle")
+    load_ontology(settings.ontology_dir).serialize(ontology, format="turtle")
+    return shapes, ontology
+
+
+def timed_process(command: list[str], log: Path, env: dict[str, str] | None = None) -> dict:
+    """Run `command` to its end: exit code, wall seconds and peak resident memory."""
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {"exit": process.returncode, "seconds": round(seconds, 3), "peak_rss_bytes": usage.ru_maxrss * 1024}
+
+
+def full_validation(
+    data: Path, triples: int, shapes: Path, ontology: Path, work_dir: Path, settings: Settings, scale: int
+) -> dict:
+    """``ccg-graph validate`` and ``pyshacl`` on the same file; exit 0 conforms, 1 does not, else an error."""
+    results: dict = {"triples": triples}
+    ours = timed_process(
+        [sys.executable, "-m", "ccg_graph.cli", "validate", str(data), "--format", "json"],
+        work_dir / f"validate-ccg-graph-x{scale}.log",
+        env={"CCG_GRAPH_SHAPES_DIR": str(settings.shapes_dir), "CCG_GRAPH_ONTOLOGY_DIR": str(settings.ontology_dir)},
+    )
+    if ours["exit"] not in (0, 1):
+        raise BenchError(f"ccg-graph validate failed with exit {ours['exit']} (see {work_dir})")
+    ours["conforms"] = ours["exit"] == 0
+    results["ccg_graph"] = ours
+    pyshacl = Path(sys.executable).with_name("pyshacl")
+    stock = timed_process(
+        [str(pyshacl), "-s", str(shapes), "-e", str(ontology), "-i", "none", "-a", "-w", "-df", "nt", str(data)],
+        work_dir / f"validate-pyshacl-x{scale}.log",
+    )
+    if stock["exit"] not in (0, 1):
+        raise BenchError(f"pyshacl failed with exit {stock['exit']} (see {work_dir})")
+    stock["conforms"] = stock["exit"] == 0
+    results["pyshacl"] = stock
+    return results
+
+
+def fits_in_memory(expected_bytes: float) -> tuple[bool, str]:
+    available = psutil.virtual_memory().available
+    if expected_bytes > 0.75 * available:
+        return False, (
+            f"would need about {expected_bytes / 2**30:.1f} GiB (extrapolated from the smallest size), "
+            f"more than 3/4 of the {available / 2**30:.1f} GiB free"
+        )
+    return True, ""
+
+
+def incremental_validation(settings: Settings) -> dict:
+    """The incremental-validation measurement, if the merged code provides it; never a number made up here."""
+    validate = importlib.import_module("ccg_graph.validate")
+    if not hasattr(validate, "validate_change"):
+        raise FeatureMissing(
+            "ccg_graph.validate has no validate_change(store, added, removed): incremental validation is not "
+            "in this tree yet, so there is nothing to measure"
+        )
+    try:
+        module = importlib.import_module("bench.incremental_validation")
+    except ModuleNotFoundError as err:
+        raise FeatureMissing(
+            "bench/incremental_validation.py (its run(settings) -> dict) is not in this tree: the incremental "
+            "validation measurement comes with that feature"
+        ) from err
+    outcome = module.run(settings)
+    if not isinstance(outcome, dict):
+        raise BenchError(f"bench.incremental_validation.run returned {type(outcome).__name__}, not a dict")
+    return outcome
