@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test build validate lint clean
+.PHONY: run test install install-test build validate lint clean bench bench-quick bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -18,6 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -39,6 +43,19 @@ validate: install
 lint: install-test
 	$(BIN)/ruff check ccg_graph tests
 	$(BIN)/ruff format --check ccg_graph tests
+
+## make bench-deps: the bench extras and wrk, the HTTP load generator (from Debian, when it is missing)
+bench-deps: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "wrk is missing: apt-get install wrk (as root)"; exit 2; }
+
+## make bench: the full benchmark (national graph and its 10x synthetic scale-up); figures into bench/README.md
+bench: bench-deps
+	$(BIN)/python -m bench
+
+## make bench-quick: the same harness, shorter runs and smaller sizes (under 3 minutes on 2 cores)
+bench-quick: bench-deps
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(BUILD_DIR) .pytest_cache
