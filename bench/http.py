@@ -16,7 +16,7 @@ import httpx
 
 from bench.procs import READY_QUERY, Server
 from bench.profile import Profile
-from bench.workload import CLASSES, Workload
+from bench.workload import Workload
 from bench.wrk import run_wrk
 
 ACCEPT_JSON = {"Accept": "application/sparql-results+json"}
@@ -59,7 +59,7 @@ def measure_server(server: Server, workload: Workload, profile: Profile, work_di
     """Every class at every concurrency against one server."""
     outcome: dict = {"startup_s": round(server.started_seconds, 3), "classes": {}}
     busy = False
-    for name in CLASSES:
+    for name in profile.classes:
         texts = workload.queries[name]
         entry: dict = {"queries": len(texts)}
         outcome["classes"][name] = entry
@@ -74,12 +74,14 @@ def measure_server(server: Server, workload: Workload, profile: Profile, work_di
                 busy = True
             continue
         paths = [server.query_get_path(text) for text in texts]
+        # A run lasts long enough for a few answers to the dearest classes, within five times the profile's.
+        seconds = min(max(profile.http_seconds, 6 * entry["first"]["seconds"]), 5 * profile.http_seconds)
         for connections in profile.concurrencies:
             run = run_wrk(
                 server.base_url,
                 paths,
                 connections=connections,
-                seconds=profile.http_seconds,
+                seconds=seconds,
                 max_requests=profile.http_max_requests,
                 timeout_seconds=profile.request_timeout_seconds,
                 script_path=work_dir / f"{server.name}-{name}-c{connections}.lua",
@@ -94,10 +96,10 @@ def measure_server(server: Server, workload: Workload, profile: Profile, work_di
     return outcome
 
 
-def agreement(results: dict[str, dict]) -> dict[str, dict]:
+def agreement(results: dict[str, dict], classes: tuple[str, ...]) -> dict[str, dict]:
     """Per class: the row count of the first query on each server, and whether they all agree."""
     table: dict[str, dict] = {}
-    for name in CLASSES:
+    for name in classes:
         rows = {
             server: data["classes"][name].get("first", {}).get("rows")
             for server, data in results.items()

@@ -21,6 +21,8 @@ class Profile:
     http_max_requests: int
     request_timeout_seconds: float
     concurrencies: tuple[int, ...] = (1, 8)
+    #: The query classes loaded (see bench.workload).
+    classes: tuple[str, ...] = ("lookup", "as_of", "lineage", "aggregate", "national_aggregate")
     #: Queries per class in the mix.
     per_class: int = 24
     #: Compare rdflib-endpoint (its load alone takes most of a minute on the national graph).
@@ -33,11 +35,12 @@ class Profile:
 QUICK = Profile(
     name="quick",
     scales=(1, 2),
-    validation_scales=(1, 4, 16),
+    validation_scales=(1, 4),
     validation_base="context",
-    http_seconds=2,
+    http_seconds=1.5,
     http_max_requests=4000,
-    request_timeout_seconds=10,
+    request_timeout_seconds=5,
+    classes=("lookup", "as_of", "lineage", "aggregate"),
 )
 FULL = Profile(
     name="full",

@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench.workload import CLASSES
-
 
 def _rps(server: dict | None, name: str, connections: int) -> tuple[float | None, bool]:
     """(requests/s, is it only an upper bound) of one class at one concurrency."""
@@ -39,7 +37,7 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"http": {}, "load": {}, "validation": {}, "growth": {}, "memory": {}}
     servers = data.get("http", {}).get("servers", {})
     ours = servers.get("ccg-graph")
-    for name in CLASSES:
+    for name in data["profile"]["classes"]:
         for connections in data["profile"]["concurrencies"]:
             mine, _ = _rps(ours, name, connections)
             for anchor in ("oxigraph", "rdflib-endpoint"):

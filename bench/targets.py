@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.workload import CLASSES, ENGINE_BOUND
+from bench.workload import ENGINE_BOUND
 
 GiB = 2**30
-LINEAR_TOLERANCE = 1.1  # an exponent up to 1.1 counts as linear: two points on a shared machine are noisy
+LINEAR_TOLERANCE = 1.1
+LOOKUP_MINIMUM = 1 / 1.3
+ENGINE_MINIMUM = 1 / 1.1
+#: Per class, the least share of oxigraph serve's requests/s that meets the targets.
+MINIMUM_VS_OXIGRAPH = {"lookup": LOOKUP_MINIMUM} | {
+    name: ENGINE_MINIMUM for name in ENGINE_BOUND
+}  # an exponent up to 1.1 counts as linear: two points on a shared machine are noisy
 
 
 def _target(name: str, goal: str, measured: str | None, passed: bool | None, note: str = "") -> dict:
@@ -37,25 +43,53 @@ def _ratio_target(data: dict, name: str, goal: str, classes: tuple[str, ...], an
     return _target(name, goal, shown, passed, note)
 
 
+def _with_profiles(data: dict, found: list[dict]) -> list[dict]:
+    """Add what py-spy saw in ccg-graph to the note of each HTTP target it missed."""
+    profiles = data.get("profiles") or {}
+    for target in found:
+        if target["pass"] is not False or "oxigraph" not in target["target"]:
+            continue
+        for name, profile in profiles.items():
+            if name in (target["measured"] or ""):
+                frames = ", ".join(f"{frame} {share:.0%}" for frame, share in profile["top_own"][:5])
+                target["note"] += f"; py-spy on ccg-graph under {name} (own time): {frames}"
+    return found
+
+
 def _national(data: dict) -> bool:
     return data.get("base") == "national graph"
 
 
 def check(data: dict[str, Any]) -> list[dict]:
-    out = [
-        _ratio_target(
-            data, "HTTP lookups vs oxigraph serve", ">= 1/1.3 of its requests/s", ("lookup",), "oxigraph", 1 / 1.3
-        ),
-        _ratio_target(
-            data,
-            "engine-bound queries vs oxigraph serve",
-            ">= 1/1.1 of its requests/s",
-            ENGINE_BOUND,
-            "oxigraph",
-            1 / 1.1,
-        ),
-        _ratio_target(data, "every class vs rdflib-endpoint", ">= 10x its requests/s", CLASSES, "rdflib-endpoint", 10),
-    ]
+    out = _with_profiles(
+        data,
+        [
+            _ratio_target(
+                data,
+                "HTTP lookups vs oxigraph serve",
+                ">= 1/1.3 of its requests/s",
+                ("lookup",),
+                "oxigraph",
+                LOOKUP_MINIMUM,
+            ),
+            _ratio_target(
+                data,
+                "engine-bound queries vs oxigraph serve",
+                ">= 1/1.1 of its requests/s",
+                ENGINE_BOUND,
+                "oxigraph",
+                ENGINE_MINIMUM,
+            ),
+            _ratio_target(
+                data,
+                "every class vs rdflib-endpoint",
+                ">= 10x its requests/s",
+                tuple(data["profile"]["classes"]),
+                "rdflib-endpoint",
+                10,
+            ),
+        ],
+    )
     embedded = data.get("load", {}).get("embedded", {}).get("1")
     if embedded:
         tps = embedded["triples_per_s"]

@@ -5,7 +5,9 @@
   to, the CCGs open on a day);
 - ``lineage``: the saved property-path queries (``ccg:successor+`` from a closed CCG, ``ccg:predecessor*``
   back from an ICB);
-- ``aggregate``: practices per CCG on a date (a GROUP BY over every membership spell).
+- ``aggregate``: one CCG's member practices counted by the year they joined (a GROUP BY over its spells);
+- ``national_aggregate``: the saved query of practices per CCG on a date (a GROUP BY over every membership
+  spell in the country: seconds per query, so only the full profile runs it).
 
 Saved queries come from ``queries/*.rq`` and are bound with ccg-graph's own binding (``VALUES``), so every server
 receives exactly the same text. The parameters are drawn from the dataset itself, in a fixed order.
@@ -20,9 +22,19 @@ from ccg_graph.config import Settings
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store import EmbeddedStore
 
-CLASSES = ("lookup", "as_of", "lineage", "aggregate")
+CLASSES = ("lookup", "as_of", "lineage", "aggregate", "national_aggregate")
 #: The classes whose cost is the engine's, not HTTP's: the targets hold these to oxigraph's pace.
-ENGINE_BOUND = ("lineage", "aggregate")
+ENGINE_BOUND = ("lineage", "aggregate", "national_aggregate")
+_PRACTICES_BY_YEAR = """PREFIX ccg: <https://w3id.org/ccg-graph/def#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT ?year (COUNT(DISTINCT ?practice) AS ?practices) WHERE {
+  ?m org:organization <%s> ; org:role ccg:MemberPracticeRole ; org:member ?practice ; org:memberDuring ?i .
+  ?i time:hasBeginning/time:inXSDDate ?from .
+  BIND (YEAR(?from) AS ?year)
+}
+GROUP BY ?year
+ORDER BY ?year"""
 AS_OF_DATES = ("2013-04-01", "2015-04-01", "2017-04-01", "2019-04-01", "2020-04-01", "2021-04-01")
 
 
@@ -88,5 +100,8 @@ def build_workload(store: EmbeddedStore, settings: Settings, per_class: int = 24
         as_of.append(saved(name, as_of=day) if name == "ccgs-open-on" else saved(name, ccg=ccg, as_of=day))
     lineage = [saved("successor-chain", organisation=c) for c in _spread(closed or ccgs, half)]
     lineage += [saved("predecessor-tree", organisation=i) for i in _spread(icbs or ccgs, half)]
-    aggregate = [saved("practices-per-ccg-on", as_of=day) for day in AS_OF_DATES]
-    return Workload({"lookup": lookups, "as_of": as_of, "lineage": lineage, "aggregate": aggregate})
+    aggregate = [_PRACTICES_BY_YEAR % ccg for ccg in _spread(ccgs, per_class)]
+    national = [saved("practices-per-ccg-on", as_of=day) for day in AS_OF_DATES]
+    return Workload(
+        {"lookup": lookups, "as_of": as_of, "lineage": lineage, "aggregate": aggregate, "national_aggregate": national}
+    )

@@ -55,7 +55,9 @@ def harness_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, Pa
     )
     files = sorted((folder / "results").glob("*.json"))
     if not files:
-        pytest.fail(f"no results file; exit {completed.returncode}\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+        pytest.fail(
+            f"no results file; exit {completed.returncode}\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+        )
     return completed.returncode, json.loads(files[0].read_text()), folder, completed.stdout
 
 
@@ -116,8 +118,14 @@ def test_every_ratio_and_target_is_reported(harness_run: tuple[int, dict, Path, 
         for connections in (1, 8):
             for anchor in ("oxigraph", "rdflib-endpoint"):
                 assert ratios["http"][f"{name}.c{connections}.vs_{anchor}"]["ratio"] > 0
-    assert set(ratios["load"]) == {"embedded_vs_pyoxigraph_memory", "embedded_vs_oxigraph_cli", "embedded_vs_rdflib_parse"}
-    assert all(ratios["growth"][k] is not None for k in ("load_seconds", "full_validation_seconds", "lookup_mean_latency"))
+    assert set(ratios["load"]) == {
+        "embedded_vs_pyoxigraph_memory",
+        "embedded_vs_oxigraph_cli",
+        "embedded_vs_rdflib_parse",
+    }
+    assert all(
+        ratios["growth"][k] is not None for k in ("load_seconds", "full_validation_seconds", "lookup_mean_latency")
+    )
     names = [t["target"] for t in data["targets"]]
     assert len(names) == 10
     assert all(t["pass"] in (True, False) for t in data["targets"] if t["measured"] is not None)
