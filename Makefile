@@ -30,8 +30,8 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/ccg-graph serve --build-dir $(BUILD_DIR) --build-if-missing
 
-## make test: install with test extras and run every test
-test: install-test
+## make test: install with test extras (and the bench extras and wrk, for the harness test) and run every test
+test: install-test bench-deps
 	$(BIN)/python -m pytest
 
 build: install

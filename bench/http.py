@@ -74,8 +74,8 @@ def measure_server(server: Server, workload: Workload, profile: Profile, work_di
                 busy = True
             continue
         paths = [server.query_get_path(text) for text in texts]
-        # A run lasts long enough for a few answers to the dearest classes, within five times the profile's.
-        seconds = min(max(profile.http_seconds, 6 * entry["first"]["seconds"]), 5 * profile.http_seconds)
+        # A run lasts long enough for a few answers to the dearest classes, within the profile's longest run.
+        seconds = min(max(profile.http_seconds, 6 * entry["first"]["seconds"]), profile.http_longest_seconds)
         for connections in profile.concurrencies:
             run = run_wrk(
                 server.base_url,

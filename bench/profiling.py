@@ -15,6 +15,17 @@ from pathlib import Path
 from bench.procs import BenchError, Server
 from bench.wrk import run_wrk
 
+#: Leaf frames of threads that are waiting, not working (py-spy's idle detection lets some through): the
+#: thread pool's idle workers and the event loop's poll. Samples ending in one are left out of the shares.
+IDLE_LEAVES = frozenset(
+    {
+        "threading.py:Condition.wait",
+        "threading.py:Event.wait",
+        "queue.py:Queue.get",
+        "selectors.py:EpollSelector.select",
+        "time.sleep",
+    }
+)
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -36,8 +47,9 @@ def _short(frame: str) -> str:
 
 
 def summarise(raw: str, top: int = 12) -> dict:
-    """Top frames by total and own share of the samples in py-spy's raw output."""
+    """Top frames by total and own share of the busy samples in py-spy's raw output."""
     total = 0
+    idle = 0
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     for line in raw.splitlines():
@@ -45,7 +57,10 @@ def summarise(raw: str, top: int = 12) -> dict:
         if not stack or not count.isdigit():
             continue
         samples = int(count)
-        frames = [_short(f) for f in stack.split(";")]
+        frames = [_short(f) for f in stack.split(";") if not f.startswith("process ")]
+        if not frames or frames[-1] in IDLE_LEAVES:
+            idle += samples
+            continue
         total += samples
         for frame in set(frames):
             inclusive[frame] += samples
@@ -56,7 +71,7 @@ def summarise(raw: str, top: int = 12) -> dict:
     def share(counter: Counter[str]) -> list[list]:
         return [[frame, round(n / total, 3)] for frame, n in counter.most_common(top)]
 
-    return {"samples": total, "top_total": share(inclusive), "top_own": share(own)}
+    return {"busy_samples": total, "idle_samples": idle, "top_total": share(inclusive), "top_own": share(own)}
 
 
 def profile_under_load(

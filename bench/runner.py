@@ -246,7 +246,7 @@ class Run:
             self.log(f"py-spy on ccg-graph under the {name} load (it misses oxigraph's pace)")
             paths = [server.query_get_path(text) for text in workload.queries[name]]
             profiles[name] = profiling.profile_under_load(
-                server, paths, max(3.0, self.profile.http_seconds * 2), top, self.work / "wrk", name
+                server, paths, max(2.0, self.profile.http_seconds), top, self.work / "wrk", name
             )
         return profiles
 
