@@ -195,7 +195,7 @@ def plots(data: dict, folder: Path) -> list[str]:
     plt.close(fig)
     names.append("latency.png")
     # Validation time and load time against size.
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (left, right, third) = plt.subplots(1, 3, figsize=(15, 3.8))
     scales = sorted((data.get("validation") or {}).get("scales", {}).items(), key=lambda kv: int(kv[0]))
     measured = [(int(s), v) for s, v in scales if "ccg_graph" in v]
     if measured:
@@ -227,6 +227,17 @@ def plots(data: dict, folder: Path) -> list[str]:
     right.set_ylabel("seconds")
     right.set_title("Load time vs graph size")
     right.legend(fontsize=8)
+    at_size = sorted(((int(s), v) for s, v in (data.get("scaling") or {}).items() if v), key=lambda kv: kv[0])
+    if at_size:
+        quads = [data["datasets"][str(s)]["quads"] for s, _ in at_size]
+        third.plot(quads, [v["lookup_c1"]["mean_ms"] for _, v in at_size], marker="o", label="lookup mean (ms, c=1)")
+        memory = third.twinx()
+        memory.plot(quads, [v["peak_rss_bytes"] / 2**20 for _, v in at_size], marker="s", color="tab:red")
+        memory.set_ylabel("server peak RSS (MiB)", color="tab:red")
+    third.set_xlabel("quads")
+    third.set_ylabel("ms")
+    third.set_title("ccg-graph serve: lookups and memory vs size")
+    third.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(folder / "scaling.png", dpi=90)
     plt.close(fig)
@@ -285,8 +296,11 @@ def render(data: dict, results_path: Path, images: list[str]) -> str:
         "",
         "### HTTP: requests/s (p50 / p99 ms)",
         "",
-        f"Queries per class: {data.get('workload', {})}; each run at most {data['profile']['http_seconds']} s and "
-        f"{data['profile']['http_max_requests']:,} requests. Row counts of each class's first query on each server: "
+        "Queries per class: "
+        + ", ".join(f"{k} {v}" for k, v in data.get("workload", {}).items() if k in data["profile"]["classes"])
+        + f"; each run {data['profile']['http_seconds']} s (up to {data['profile']['http_longest_seconds']} s for a "
+        f"class with slow answers) and at most {data['profile']['http_max_requests']:,} requests. "
+        "Row counts of each class's first query on each server: "
         + "; ".join(
             f"{k}: {v['rows']}{'' if v['agree'] else ' **DISAGREE**'}"
             for k, v in data.get("http", {}).get("agreement", {}).items()

@@ -93,14 +93,17 @@ def check(data: dict[str, Any]) -> list[dict]:
     embedded = data.get("load", {}).get("embedded", {}).get("1")
     if embedded:
         tps = embedded["triples_per_s"]
+        note = "" if tps >= 250_000 else f"{250_000 / tps:.2f}x short"
+        load = data.get("load", {})
+        engine = [
+            f"{label} {load[key]['triples_per_s']:,}/s"
+            for key, label in (("pyoxigraph_memory", "pyoxigraph into memory"), ("oxigraph_cli", "oxigraph load"))
+            if load.get(key)
+        ]
+        if note and engine:
+            note += "; the engine's own loaders on the same file: " + ", ".join(engine)
         out.append(
-            _target(
-                "load into the embedded store",
-                ">= 250,000 triples/s",
-                f"{tps:,} triples/s",
-                tps >= 250_000,
-                "" if tps >= 250_000 else f"{250_000 / tps:.2f}x short",
-            )
+            _target("load into the embedded store", ">= 250,000 triples/s", f"{tps:,} triples/s", not note, note)
         )
     else:
         out.append(_target("load into the embedded store", ">= 250,000 triples/s", None, None, "not measured"))
