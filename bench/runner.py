@@ -190,14 +190,10 @@ class Run:
                 del http[name]
         self.data["http"]["agreement"] = agreement(http, profile.classes)
 
-        scaling: dict[str, Any] = {}
-        self.data["scaling"] = scaling
-        for scale in profile.scales:
-            self.log(f"memory and lookups at x{scale}")
-            scaling[str(scale)] = self.attempt(
-                f"scaling.x{scale}",
-                lambda scale=scale: memory.measure_at_scale(build_dirs[scale], workload, profile, self.work, scale),
-            )
+        self.log("memory and lookups at every size, side by side")
+        self.data["scaling"] = self.attempt(
+            "scaling", lambda: memory.measure_sizes(build_dirs, workload, profile, self.work)
+        )
 
         self.data["validation"] = self.attempt("validation.full", lambda: self.full_validation(base_nq, nq_by_scale))
         self.log("incremental validation")
