@@ -41,8 +41,8 @@ validate: install
 	$(BIN)/ccg-graph validate $(BUILD_DIR)/ccg-graph.nq.gz
 
 lint: install-test
-	$(BIN)/ruff check ccg_graph tests
-	$(BIN)/ruff format --check ccg_graph tests
+	$(BIN)/ruff check ccg_graph tests bench
+	$(BIN)/ruff format --check ccg_graph tests bench
 
 ## make bench-deps: the bench extras and wrk, the HTTP load generator (from Debian, when it is missing)
 bench-deps: $(VENV)/.installed-bench
