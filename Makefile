@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test build validate lint clean bench bench-quick bench-deps
+.PHONY: run test install install-test assets deps-system build validate lint clean guide bench bench-quick bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -19,19 +19,46 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+## make assets: the query page's editor (YASGUI, pinned in web/package-lock.json) from the npm registry into
+## the package; generated, not committed. Needs Node.js and npm.
+VENDOR_DIR := ccg_graph/static/query/vendor
+YASGUI_BUILD := web/node_modules/@zazuko/yasgui/build
+
+$(VENDOR_DIR)/.installed: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (the query page's editor comes from the npm registry)" >&2; exit 1; }
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR_DIR)
+	cp $(YASGUI_BUILD)/yasgui.min.js $(YASGUI_BUILD)/yasgui.min.css $(VENDOR_DIR)/
+	cp web/node_modules/@zazuko/yasgui/package.json $(VENDOR_DIR)/yasgui.package.json
+	touch $@
+
+assets: $(VENDOR_DIR)/.installed
+
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed assets
+install-test: $(VENV)/.installed-test assets
 
 ## make run: install, build the graph if it is not built, serve it on http://127.0.0.1:8000
 run: install
 	$(BIN)/ccg-graph serve --build-dir $(BUILD_DIR) --build-if-missing
 
-## make test: install with test extras (and the bench extras and wrk, for the harness test) and run every test
-test: install-test bench-deps
+## System packages the tests drive for real (Debian): headless Chromium and its driver for the page tests, and
+## wrk, the HTTP load generator of the benchmark harness (its end-to-end test).
+SYSTEM_PACKAGES := chromium chromium-driver wrk
+
+deps-system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## make test: install with test and bench extras (and the system packages the tests drive) and run every test
+test: install-test deps-system $(VENV)/.installed-bench
 	$(BIN)/python -m pytest
 
 build: install
@@ -40,12 +67,16 @@ build: install
 validate: install
 	$(BIN)/ccg-graph validate $(BUILD_DIR)/ccg-graph.nq.gz
 
+## make guide: regenerate docs/research-guide.md and docs/figures/ from the built graph
+guide: install-test
+	$(BIN)/python -m ccg_graph.guide --build-dir $(BUILD_DIR)
+
 lint: install-test
 	$(BIN)/ruff check ccg_graph tests bench
 	$(BIN)/ruff format --check ccg_graph tests bench
 
 ## make bench-deps: the bench extras and wrk, the HTTP load generator (from Debian, when it is missing)
-bench-deps: $(VENV)/.installed-bench
+bench-deps: install-test $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "wrk is missing: apt-get install wrk (as root)"; exit 2; }
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 _WHERE = re.compile(r"WHERE\s*\{", re.IGNORECASE)
 
 
-def _code_regions(text: str) -> list[tuple[int, int]]:
+def code_regions(text: str) -> list[tuple[int, int]]:
     """Spans of `text` that are SPARQL code: not comments, string literals or IRIs."""
     spans: list[tuple[int, int]] = []
     start = 0
@@ -62,7 +62,7 @@ def bind_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -
     row = " ".join(str(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + name for name in names)}) {{ ({row}) }} "
     insert_at = []
-    for start, end in _code_regions(query):
+    for start, end in code_regions(query):
         for match in _WHERE.finditer(query, start, end):
             insert_at.append(match.end())
     if not insert_at:

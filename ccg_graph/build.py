@@ -22,10 +22,12 @@ import pyoxigraph as ox
 from ccg_graph import __version__
 from ccg_graph.config import Settings
 from ccg_graph.errors import BadInput
+from ccg_graph.history import ReleaseLog
 from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_activity_iri
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
 from ccg_graph.store import EmbeddedStore
+from ccg_graph.store.published import reset_generations
 
 Progress = Callable[[str], None]
 
@@ -43,6 +45,7 @@ class BuildSummary:
     store_dir: Path | None = None
     dump_path: Path | None = None
     national: bool = False
+    replayed: list[str] = field(default_factory=list)
 
 
 def parse_turtle_files(paths: list[Path], graph: str) -> list[ox.Quad]:
@@ -150,13 +153,35 @@ def build(settings: Settings, progress: Progress = lambda _: None, *, national: 
     sink = assemble(settings, progress, national=national)
     progress("writing the store")
     write_store(sink, settings.store_dir)
+    reset_generations(settings.build_dir)
+    ReleaseLog(settings.build_dir).reset()
     progress("writing the dump")
     write_dump(sorted_nquads(sink), settings.dump_path)
     summary = summarise(sink)
     summary.store_dir = settings.store_dir
     summary.dump_path = settings.dump_path
     summary.national = national
+    progress("re-applying stewards' submissions")
+    summary.replayed = replay_after_build(settings)
     return summary
+
+
+def replay_after_build(settings: Settings) -> list[str]:
+    """Re-apply the standing submissions to the new build (see `submissions.replay_submissions`);
+    returns one line per submission saying how it went."""
+    from ccg_graph.store.published import PublishedStore
+    from ccg_graph.submissions import SubmissionLog, replay_submissions, standing_submissions
+    from ccg_graph.writes.validation import write_gate
+
+    log = SubmissionLog(settings.build_dir)
+    if not standing_submissions(log):
+        return []
+    store = PublishedStore(settings.build_dir)
+    try:
+        outcomes = replay_submissions(store, gate=write_gate(settings), log=log, history=ReleaseLog(settings.build_dir))
+    finally:
+        store.close()
+    return [f"{o.status}: <{o.graph}> ({o.id})" for o in outcomes]
 
 
 def is_built(settings: Settings) -> bool:

@@ -6,7 +6,6 @@ A user's mistake is reported in one line with file, line and reason, never as a 
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable
@@ -84,6 +83,8 @@ def build(
             classes.add_row(cls.rsplit("#", 1)[-1], f"{count:,}")
     out.print(classes)
     out.print(f"{summary.quads:,} quads -> {summary.store_dir} and {summary.dump_path}")
+    for line in summary.replayed:
+        out.print(f"re-applied submission {line}", highlight=False)
 
 
 @app.command()
@@ -119,19 +120,39 @@ def validate(
         list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML; .gz allowed).")
     ],
     report_format: Annotated[str, typer.Option("--format", help="text, json or turtle.")] = "text",
+    against_graph: Annotated[
+        bool,
+        typer.Option(
+            "--against-graph",
+            help="Validate the files as if added to the built graph (overlaps, successors, ...), checking only "
+            "what they can affect.",
+        ),
+    ] = False,
+    build_dir: BuildDirOption = None,
 ) -> None:
     """Validate RDF files against the shapes. Exit 0 conforms, 1 violations, 2 bad input."""
-    from ccg_graph.rdf_io import read_graph
-    from ccg_graph.validate import load_ontology, load_shapes, validate_graph
-
     if report_format not in REPORT_FORMATS:
         err.print(f"[bold red]error:[/] --format must be one of {', '.join(REPORT_FORMATS)}")
         raise typer.Exit(2)
-    settings = get_settings()
+    settings = _settings(build_dir)
 
     def run() -> bool:
-        data = read_graph(*files)
-        outcome = validate_graph(data, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+        from ccg_graph.validation.parse import read_files
+
+        parsed = read_files(files)  # parse errors first: file, line and column
+        if against_graph:
+            from ccg_graph.store import open_store
+            from ccg_graph.validation.incremental import validate_parsed_in_context
+
+            store = open_store(settings.store_dir, read_only=True)
+            try:
+                outcome = validate_parsed_in_context(parsed, store, settings)
+            finally:
+                store.close()
+        else:
+            from ccg_graph.validation.service import validate_on_its_own
+
+            outcome = validate_on_its_own(parsed, settings)
         rendered = {"text": outcome.as_text, "json": outcome.as_json, "turtle": outcome.as_turtle}[report_format]()
         sys.stdout.write(rendered)
         return outcome.conforms
@@ -150,23 +171,37 @@ def _parse_params(params: list[str]) -> dict[str, str]:
     return values
 
 
+EndpointOption = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL to ask instead of the built graph."),
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the answer to this file.")]
+
+
 @app.command()
 def query(
     name_or_file: Annotated[str, typer.Argument(help="A saved query's name (see `ccg-graph queries`) or a .rq file.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Shorthand for --param as_of=YYYY-MM-DD.")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output_format: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    output: OutputOption = None,
+    endpoint: EndpointOption = None,
     build_dir: BuildDirOption = None,
 ) -> None:
-    """Run a saved query (or a query file) against the built graph."""
+    """Run a saved query (or a query file) against the built graph or, with --endpoint, a SPARQL service."""
+    from ccg_graph.binding import bind_values
+    from ccg_graph.client.output import FORMATS
     from ccg_graph.queries import QueryCatalogue, load_query_file
-    from ccg_graph.store import open_store
 
     settings = _settings(build_dir)
 
     def run() -> None:
-        if output not in ("table", "csv", "json"):
-            raise BadInput(f"--format must be table, csv or json, not {output!r}")
+        if output_format not in FORMATS:
+            raise BadInput(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+        if output_format == "parquet" and output is None:
+            raise BadInput("--format parquet writes a file: give it with --output FILE")
+        if output_format == "table" and output is not None:
+            raise BadInput("--format table prints to the terminal: choose csv, json or parquet with --output")
         values = _parse_params(param or [])
         if as_of is not None:
             values["as_of"] = as_of
@@ -177,43 +212,98 @@ def query(
             else QueryCatalogue(settings.queries_dir).get(name_or_file)
         )
         bindings = saved.bind(values)
-        store = open_store(settings.store_dir, read_only=True)
-        try:
-            result = store.query(saved.text, bindings=bindings)
-            _print_result(result, output)
-        finally:
-            store.close()
+        if endpoint is not None:
+            from ccg_graph.client import Client
+
+            answer = Client(endpoint, timeout=settings.query_timeout_seconds).run(bind_values(saved.text, bindings))
+        else:
+            answer = _local_answer(settings, saved.text, bindings)
+        _emit(answer, output_format, output)
 
     run_reporting_errors(run)
 
 
-def _term_text(term: object) -> str:
-    return "" if term is None else str(getattr(term, "value", term))
+def _local_answer(settings: Settings, text: str, bindings: dict):
+    """The built store's answer in the client's terms: a typed DataFrame, a bool, or Turtle text."""
+    import pyoxigraph as ox
+
+    from ccg_graph.client.frames import frame_from_json
+    from ccg_graph.store import open_store
+
+    store = open_store(settings.store_dir, read_only=True)
+    try:
+        result = store.query(text, bindings=bindings)
+        if result.boolean is not None:
+            return result.boolean
+        if result.triples is not None:
+            return result.triples.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return frame_from_json(result.solutions.serialize(format=ox.QueryResultsFormat.JSON))
+    finally:
+        store.close()
 
 
-def _print_result(result, output: str) -> None:
-    if result.boolean is not None:
-        sys.stdout.write(json.dumps({"boolean": result.boolean}) + "\n" if output == "json" else f"{result.boolean}\n")
+def _emit(answer: object, output_format: str, output: Path | None) -> None:
+    """Print or write an answer: a DataFrame in the chosen format, a bool, or RDF as Turtle."""
+    import pandas as pd
+
+    from ccg_graph.client import output as write
+
+    if isinstance(answer, bool):
+        if output_format == "parquet":
+            raise BadInput("an ASK query's answer is a boolean: choose table, csv or json")
+        text = json.dumps({"boolean": answer}) + "\n" if output_format == "json" else f"{answer}\n"
+    elif not isinstance(answer, pd.DataFrame):
+        if output_format == "parquet":
+            raise BadInput("a CONSTRUCT or DESCRIBE answer is RDF: it is written as Turtle, not Parquet")
+        text = answer if isinstance(answer, str) else answer.serialize(format="turtle")
+    elif output_format == "parquet":
+        assert output is not None
+        write.write_parquet(answer, output)
+        err.print(f"wrote {len(answer)} row(s) to {output}")
         return
-    if result.triples is not None:
-        import pyoxigraph as ox
-
-        sys.stdout.write(result.triples.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
-        return
-    solutions = result.solutions
-    columns = [v.value for v in solutions.variables]
-    rows = [[_term_text(solution[c]) for c in columns] for solution in solutions]
-    if output == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif output == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], indent=2) + "\n")
-    else:
-        table = Table(*columns, title=f"{len(rows)} row(s)")
-        for row in rows:
+    elif output_format == "table":
+        shown = write.printable(answer)
+        table = Table(*[str(c) for c in shown.columns], title=f"{len(shown)} row(s)")
+        for row in shown.itertuples(index=False, name=None):
             table.add_row(*row)
         out.print(table)
+        return
+    else:
+        text = write.to_csv(answer) if output_format == "csv" else write.to_json(answer)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+export_app = typer.Typer(help="Export tables for joining the graph to other data.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("crosswalk")
+def export_crosswalk(
+    output: OutputOption = None,
+    endpoint: EndpointOption = None,
+    build_dir: BuildDirOption = None,
+) -> None:
+    """CSV of every organisation's ODS and ONS codes, the periods it held them, its name, open and close dates."""
+    from ccg_graph.queries import QueryCatalogue
+
+    settings = _settings(build_dir)
+
+    def run() -> None:
+        saved = QueryCatalogue(settings.queries_dir).get("organisation-crosswalk")
+        if endpoint is not None:
+            from ccg_graph.client import Client
+
+            answer = Client(endpoint, timeout=settings.query_timeout_seconds).select(saved.text)
+        else:
+            answer = _local_answer(settings, saved.text, {})
+        _emit(answer, "csv", output)
+
+    run_reporting_errors(run)
 
 
 @app.command("queries")
@@ -240,6 +330,158 @@ def diagram(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page, encoding="utf-8")
     out.print(f"wrote {output}")
+
+
+@app.command()
+def submit(
+    file: Annotated[Path, typer.Argument(help="The RDF file to submit (Turtle, N-Triples, RDF/XML, JSON-LD, ...)")],
+    graph: Annotated[str, typer.Option("--graph", help="The named graph it goes into (replacing an earlier one)")],
+    message: Annotated[str, typer.Option("--message", "-m", help="What this submission is, for the record")] = "",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Validate FILE against the shapes in the context of the built graph and, if it conforms, commit it
+    atomically into its own named graph with a PROV record. Exit 1 (and nothing written) if it does not."""
+    import getpass
+    import socket
+
+    from ccg_graph.errors import ValidationFailed
+    from ccg_graph.history import ReleaseLog
+    from ccg_graph.store.published import PublishedStore
+    from ccg_graph.submissions import SubmissionLog, media_type_for
+    from ccg_graph.submissions import submit as run_submit
+    from ccg_graph.writes.validation import write_gate
+
+    settings = _settings(build_dir)
+
+    def run():
+        if not file.is_file():
+            raise BadInput("no such file", path=file)
+        store = PublishedStore(settings.build_dir)
+        try:
+            return run_submit(
+                store,
+                data=file.read_bytes(),
+                source_name=str(file),
+                media=media_type_for(file.name, None),
+                graph=graph,
+                message=message,
+                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
+                gate=write_gate(settings),
+                log=SubmissionLog(settings.build_dir),
+                history=ReleaseLog(settings.build_dir),
+            )
+        finally:
+            store.close()
+
+    try:
+        record = run_reporting_errors(run)
+    except typer.Exit:
+        raise
+    except ValidationFailed as refused:  # pragma: no cover - run_reporting_errors handles it
+        raise typer.Exit(1) from refused
+    out.print(f"{record.status}: submission {record.id} -> <{record.graph}> (+{record.added} -{record.removed})")
+    if record.release:
+        out.print(f"release {record.release}")
+
+
+@app.command()
+def retract(
+    graph: Annotated[str, typer.Option("--graph", help="The submitted graph to remove")],
+    message: Annotated[str, typer.Option("--message", "-m", help="Why, for the record")] = "",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Remove a submitted graph (validated and recorded like any change)."""
+    import getpass
+    import socket
+
+    from ccg_graph.history import ReleaseLog
+    from ccg_graph.store.published import PublishedStore
+    from ccg_graph.submissions import SubmissionLog
+    from ccg_graph.submissions import retract as run_retract
+    from ccg_graph.writes.validation import write_gate
+
+    settings = _settings(build_dir)
+
+    def run():
+        store = PublishedStore(settings.build_dir)
+        try:
+            return run_retract(
+                store,
+                graph=graph,
+                message=message,
+                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
+                gate=write_gate(settings),
+                log=SubmissionLog(settings.build_dir),
+                history=ReleaseLog(settings.build_dir),
+            )
+        finally:
+            store.close()
+
+    record = run_reporting_errors(run)
+    out.print(f"retracted <{record.graph}> (-{record.removed}); release {record.release}")
+
+
+@app.command()
+def releases(build_dir: BuildDirOption = None) -> None:
+    """List the releases of the built graph: the build, then every write since."""
+    from ccg_graph.history import ReleaseLog
+
+    table = Table("release", "time", "kind", "agent", "+", "-", "message", title="Releases since the build")
+    for release in ReleaseLog(_settings(build_dir).build_dir).releases():
+        table.add_row(
+            release.id,
+            release.time,
+            release.kind,
+            release.agent,
+            str(release.added),
+            str(release.removed),
+            release.message[:60],
+        )
+    out.print(table)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A dump file (.nq or .nq.gz) or a release id ('build' for the build)")],
+    new: Annotated[str, typer.Argument(help="A dump file or a later release id")],
+    output_format: Annotated[str, typer.Option("--format", help="text, json or patch")] = "text",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """What changed between two builds (their dumps) or two releases: organisations that appeared or went,
+    renames, moved dates, new successors and oversight, and the exact quads."""
+    from ccg_graph.diff import diff_dumps, diff_releases
+    from ccg_graph.history import ReleaseLog
+
+    if output_format not in ("text", "json", "patch"):
+        err.print(f"[bold red]error:[/] --format must be text, json or patch, not {output_format!r}")
+        raise typer.Exit(2)
+
+    def run():
+        if Path(old).is_file() or Path(new).is_file():
+            return diff_dumps(Path(old), Path(new))
+        return diff_releases(ReleaseLog(_settings(build_dir).build_dir), old, new)
+
+    result = run_reporting_errors(run)
+    if output_format == "patch":
+        sys.stdout.write("TX .\n")
+        sys.stdout.writelines(f"D {q} .\n" for q in sorted(result.removed))
+        sys.stdout.writelines(f"A {q} .\n" for q in sorted(result.added))
+        sys.stdout.write("TC .\n")
+        return
+    summary = result.summary()
+    if output_format == "json":
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        return
+    out.print(f"{summary['added']:,} quads added, {summary['removed']:,} removed")
+    for label in ("new resources", "removed resources"):
+        for line in summary[label]:  # type: ignore[union-attr]
+            out.print(f"  {label[:-10]}: {line}", highlight=False)
+    for subject, props in summary["changed"].items():  # type: ignore[union-attr]
+        out.print(subject, highlight=False)
+        for prop, change in props.items():
+            before = ", ".join(change.get("removed", [])) or "-"
+            after = ", ".join(change.get("added", [])) or "-"
+            out.print(f"    {prop}: {before} -> {after}", highlight=False)
 
 
 @app.command()

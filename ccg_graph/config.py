@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root (the folder holding ontology/, shapes/, data/ and queries/).
@@ -36,8 +36,31 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str = "https://w3id.org/ccg-graph/"
-    query_timeout_seconds: float = 30.0
-    max_result_rows: int = 100_000
+    query_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a query may run before its worker is stopped (503)."
+    )
+    max_result_rows: int = Field(
+        default=100_000, gt=0, description="Rows (or triples) returned at most; more sets X-Result-Truncated."
+    )
+    query_workers: int = Field(default=3, gt=0, description="Query worker processes (queries run at once).")
+    query_queue_limit: int = Field(default=32, ge=0, description="Queries that may wait for a worker; then 503.")
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0, description="Largest request body (else 413).")
+    update_token: SecretStr | None = Field(
+        default=None, description="Bearer token for writes; with none set, writes are disabled (403)."
+    )
+    service_allow: str = Field(
+        default="",
+        description="Comma-separated SPARQL endpoints that SERVICE and LOAD may reach; empty: none.",
+    )
+    cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS ('*' for any).")
+
+    @property
+    def service_allow_list(self) -> tuple[str, ...]:
+        return tuple(url.strip() for url in self.service_allow.split(",") if url.strip())
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def store_dir(self) -> Path:

@@ -60,6 +60,12 @@ class BadQuery(BadInput):
     """A SPARQL query (or saved-query parameter) that cannot be parsed or bound."""
 
 
+class InvalidParameter(BadQuery):
+    """A saved-query parameter that is unknown, missing or of the wrong type (HTTP 422)."""
+
+    http_status = 422
+
+
 class NotFound(CCGGraphError):
     """A named thing (saved query, resource, file) that does not exist."""
 
@@ -67,10 +73,14 @@ class NotFound(CCGGraphError):
 
 
 class ValidationFailed(CCGGraphError):
-    """Data that parsed but does not conform to the shapes."""
+    """Data that parsed but does not conform to the shapes; `outcome` holds the SHACL report when known."""
 
     exit_code = 1
     http_status = 422
+
+    def __init__(self, message: str, outcome: object | None = None) -> None:
+        super().__init__(message)
+        self.outcome = outcome
 
 
 class QueryTimeout(CCGGraphError):
@@ -78,3 +88,34 @@ class QueryTimeout(CCGGraphError):
 
     exit_code = 1
     http_status = 503
+
+
+class ServerBusy(CCGGraphError):
+    """Every query worker is busy and the waiting line is full; the client should retry shortly."""
+
+    exit_code = 1
+    http_status = 503
+
+
+class Unauthorized(CCGGraphError):
+    """A write without credentials (HTTP 401 with a ``WWW-Authenticate: Bearer`` challenge)."""
+
+    http_status = 401
+
+
+class Forbidden(CCGGraphError):
+    """A write with the wrong credentials, or writes disabled on this server."""
+
+    http_status = 403
+
+
+class PayloadTooLarge(CCGGraphError):
+    """A request body over the configured limit."""
+
+    http_status = 413
+
+
+class UnsupportedMediaType(CCGGraphError):
+    """A request body in a media type this endpoint does not read."""
+
+    http_status = 415

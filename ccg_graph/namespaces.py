@@ -6,6 +6,7 @@ Extend rather than rename.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 
@@ -243,3 +244,22 @@ def population_measure_iri(slug: str) -> URIRef:
 
 def population_observation_iri(kind: str, code: str, measure_slug: str, day: date) -> URIRef:
     return ID[f"population/{_slug(kind)}/{_code(code)}/{_slug(measure_slug)}/{day.isoformat()}"]
+
+
+def submission_iri(submission_id: str) -> URIRef:
+    """A steward's submission (a `prov:Activity`); ids are lower-case, digits and hyphens."""
+    return ID[f"submission/{_slug(submission_id)}"]
+
+
+def agent_iri(name: str) -> URIRef:
+    """Whoever submitted data (a `prov:Agent`), keyed by a hash of how they identified themselves."""
+    return ID[f"agent/{hashlib.sha256(name.encode()).hexdigest()[:16]}"]
+
+
+def release_iri(release_id: str) -> URIRef:
+    """A state of the published graph (a `prov:Entity`): the build (``build``) or a later release."""
+    return ID[f"release/{release_id.lower()}"]
+
+
+#: The named graph holding the provenance of stewards' submissions.
+SUBMISSIONS_GRAPH = source_graph_iri("submissions")

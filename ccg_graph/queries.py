@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput, BadQuery, NotFound
+from ccg_graph.errors import BadInput, InvalidParameter, NotFound
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("xsd:date", "xsd:integer", "xsd:decimal", "xsd:string", "iri")
@@ -64,7 +64,7 @@ class Parameter:
                 return ox.NamedNode(raw)
             return ox.Literal(raw)
         except ValueError as err:
-            raise BadQuery(f"parameter {self.name!r} must be {self.type}: {raw!r} is not ({err})") from err
+            raise InvalidParameter(f"parameter {self.name!r} must be {self.type}: {raw!r} is not ({err})") from err
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,12 @@ class SavedQuery:
         unknown = sorted(set(values) - set(declared))
         if unknown:
             accepted = ", ".join(declared) or "none"
-            raise BadQuery(f"unknown parameter(s) {', '.join(unknown)} for {self.name} (accepted: {accepted})")
+            raise InvalidParameter(f"unknown parameter(s) {', '.join(unknown)} for {self.name} (accepted: {accepted})")
         bindings = {}
         for parameter in self.parameters:
             raw = values.get(parameter.name, parameter.default)
             if raw is None:
-                raise BadQuery(f"parameter {parameter.name!r} ({parameter.type}) is required by {self.name}")
+                raise InvalidParameter(f"parameter {parameter.name!r} ({parameter.type}) is required by {self.name}")
             bindings[parameter.name] = parameter.to_term(raw)
         return bindings
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -44,11 +45,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url(national_build: BuildSummary, national_settings: Settings) -> Iterator[str]:
-    """`ccg-graph serve` as a real process on a free loopback port, serving the national build."""
+def start_server(build_dir: Path, **env_settings: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`ccg-graph serve` as a real process on a free loopback port; `env_settings` become CCG_GRAPH_* variables."""
     port = free_port()
-    env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(national_settings.build_dir)}
+    env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(build_dir)}
+    env.update({f"CCG_GRAPH_{key.upper()}": value for key, value in env_settings.items()})
     process = subprocess.Popen(
         [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
         env=env,
@@ -63,15 +64,28 @@ def server_url(national_build: BuildSummary, national_settings: Settings) -> Ite
             pytest.fail(f"the server exited with {process.returncode}:\n{output}")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
+                return process, url
         except httpx.TransportError:
             time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the server did not answer /healthz within 60 s")
-    yield url
+    process.kill()
+    pytest.fail("the server did not answer /healthz within 60 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
-    process.wait(timeout=20)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url(national_build: BuildSummary, national_settings: Settings) -> Iterator[str]:
+    """`ccg-graph serve` as a real process on a free loopback port, serving the national build."""
+    process, url = start_server(national_settings.build_dir)
+    yield url
+    stop_server(process)
 
 
 def sparql_values(store: EmbeddedStore, query: str, bindings: dict | None = None) -> list[dict[str, str]]:

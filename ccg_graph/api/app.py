@@ -4,37 +4,86 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from ccg_graph import __version__
 from ccg_graph.api.errors import install_error_handlers
-from ccg_graph.api.routes import health, sparql
+from ccg_graph.api.routes import graph_store, health, queries, query_page, sparql, submissions, validate
 from ccg_graph.config import Settings
-from ccg_graph.store import Store, open_store
+from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
+from ccg_graph.history import ReleaseLog
+from ccg_graph.queries import QueryCatalogue
+from ccg_graph.store import Store
+from ccg_graph.store.published import PublishedStore
+from ccg_graph.writes.validation import write_gate
+
+
+def make_executor(settings: Settings, store: Store) -> QueryExecutor:
+    """Worker processes when the store is on disk (so a runaway query can be stopped); threads otherwise."""
+    limits = {
+        "workers": settings.query_workers,
+        "queue_limit": settings.query_queue_limit,
+        "timeout": settings.query_timeout,
+    }
+    if isinstance(store, PublishedStore):
+        return ProcessQueryExecutor(lambda: store.path, **limits)
+    return ThreadQueryExecutor(lambda: store, **limits)
+
+
+#: Templates' static files (CSS, scripts, the query page's vendored editor), served at /static.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; it opens the built store at start-up unless a `store` is given."""
+    """Build the app; it opens the published store under `settings.build_dir` unless a `store` is given."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else open_store(settings.store_dir, read_only=True)
+        app.state.store = store if store is not None else PublishedStore(settings.build_dir)
+        app.state.executor = make_executor(settings, app.state.store)
+        app.state.history = ReleaseLog(settings.build_dir) if isinstance(app.state.store, PublishedStore) else None
+        if isinstance(app.state.executor, ProcessQueryExecutor):
+            await app.state.executor.start()
         try:
             yield
         finally:
+            app.state.executor.close()
             if owned:
                 app.state.store.close()
 
     app = FastAPI(
         title="ccg-graph",
         version=__version__,
-        description="Linked data and SPARQL over the NHS England commissioning graph (CCGs, 2013-2022).",
+        description=(
+            "Linked data and SPARQL over the NHS England commissioning graph (CCGs, 2013-2022): the SPARQL 1.1 "
+            "Query, Update and Graph Store protocols, saved queries, and validated writes."
+        ),
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.catalogue = QueryCatalogue(settings.queries_dir)
+    app.state.cache = {}
+    app.state.write_gate = write_gate(settings)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "If-None-Match"],
+            expose_headers=["X-Result-Truncated", "X-Result-Rows", "X-Release", "Location", "ETag"],
+        )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(queries.router)
+    app.include_router(graph_store.router)
+    app.include_router(submissions.router)
+    app.include_router(validate.router)
+    app.include_router(query_page.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,23 +1,50 @@
-"""One exception handler mapping the project's errors to HTTP answers with a readable message."""
+"""One exception handler mapping the project's errors to HTTP answers with a readable message.
+
+The body is JSON (``{"error": ..., "message": ...}`` plus `line`/`column` for input errors). A change
+refused by the shapes answers 422 with the SHACL report: as JSON results, or as the standard
+``sh:ValidationReport`` in Turtle when the client asks for ``text/turtle``.
+"""
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
-from ccg_graph.errors import BadInput, CCGGraphError
+from ccg_graph.errors import BadInput, CCGGraphError, QueryTimeout, ServerBusy, Unauthorized, ValidationFailed
 
 
-async def handle_ccg_graph_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, CCGGraphError)
-    body: dict[str, object] = {"error": type(exc).__name__, "message": str(exc)}
+def error_body(exc: CCGGraphError) -> dict[str, object]:
+    body: dict[str, object] = {"error": getattr(exc, "error_type", type(exc).__name__), "message": str(exc)}
     if isinstance(exc, BadInput):
         body["message"] = exc.reason
         if exc.line is not None:
             body["line"] = exc.line
         if exc.column is not None:
             body["column"] = exc.column
-    return JSONResponse(body, status_code=exc.http_status)
+    return body
+
+
+def _headers(exc: CCGGraphError) -> dict[str, str]:
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="ccg-graph"'}
+    if isinstance(exc, ServerBusy | QueryTimeout):
+        return {"Retry-After": "2"}
+    return {}
+
+
+async def handle_ccg_graph_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, CCGGraphError)
+    headers = _headers(exc)
+    if isinstance(exc, ValidationFailed) and exc.outcome is not None:
+        outcome = exc.outcome
+        if "text/turtle" in request.headers.get("accept", ""):
+            return Response(outcome.as_turtle(), 422, headers, media_type="text/turtle; charset=utf-8")
+        body = error_body(exc)
+        body["report"] = json.loads(outcome.as_json())
+        return JSONResponse(body, status_code=exc.http_status, headers=headers)
+    return JSONResponse(error_body(exc), status_code=exc.http_status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

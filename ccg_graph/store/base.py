@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import pyoxigraph as ox
+
+from ccg_graph.errors import Forbidden
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
@@ -45,12 +47,45 @@ class Store(ABC):
         """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.binding`)."""
 
     @abstractmethod
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern; `None` matches anything (for `graph`: any graph, default included)."""
+
+    def contains(self, quad: ox.Quad) -> bool:
+        """Is this exact quad in the store?"""
+        return (
+            next(iter(self.quads_for_pattern(quad.subject, quad.predicate, quad.object, quad.graph_name)), None)
+            is not None
+        )
+
+    @abstractmethod
     def named_graphs(self) -> list[str]:
         """The IRIs of the named graphs in the store, sorted."""
 
     @abstractmethod
     def __len__(self) -> int:
         """The number of quads."""
+
+    def commit(
+        self,
+        added: Iterable[ox.Quad],
+        removed: Iterable[ox.Quad],
+        *,
+        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        before_publish: Callable[[str], None] | None = None,
+    ) -> str:
+        """Apply a change atomically after `validate` accepts it; returns the new release's name."""
+        raise Forbidden(f"{type(self).__name__} is read-only: writes are not possible on this store")
+
+    @property
+    def generation(self) -> str:
+        """A name for the state the store is in, stable until the next write (used in ETags)."""
+        return "0"
 
     def close(self) -> None:  # noqa: B027 - optional hook; backends with resources override it
         """Release any resources the backend holds."""

@@ -6,7 +6,7 @@ one to two orders of magnitude faster than rdflib's in-memory graph, which is wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,12 +16,24 @@ from ccg_graph.errors import BadInput, BadQuery, NotFound
 from ccg_graph.store.base import QueryResult, Store
 
 
+def apply_change(store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
+    """Remove, then add; a named graph left empty is dropped (a graph exists while it holds triples)."""
+    for quad in removed:
+        store.remove(quad)
+    store.extend(added)
+    emptied = {q.graph_name for q in removed if isinstance(q.graph_name, ox.NamedNode | ox.BlankNode)}
+    for graph in emptied:
+        if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+            store.remove_graph(graph)
+
+
 class EmbeddedStore(Store):
     """A pyoxigraph `Store`; `path=None` keeps it in memory."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._revision = 0
         if path is None:
             self._store = ox.Store()
         elif read_only:
@@ -73,11 +85,48 @@ class EmbeddedStore(Store):
         except SyntaxError as err:
             raise BadInput(f"cannot parse: {err}", path=path) from err
 
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+    ) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
+
+    def contains(self, quad: ox.Quad) -> bool:
+        return quad in self._store
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def __len__(self) -> int:
         return len(self._store)
+
+    def commit(
+        self,
+        added: Iterable[ox.Quad],
+        removed: Iterable[ox.Quad],
+        *,
+        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        before_publish: Callable[[str], None] | None = None,
+    ) -> str:
+        """Apply a change to this store in place (in-memory stores in tests; the server uses `PublishedStore`)."""
+        if self.read_only:
+            return super().commit(added, removed, validate=validate, before_publish=before_publish)
+        added, removed = list(added), list(removed)
+        if validate is not None:
+            validate(self, added, removed)
+        self._revision += 1
+        name = f"memory/{self._revision}"
+        if before_publish is not None:
+            before_publish(name)
+        apply_change(self._store, added, removed)
+        return name
+
+    @property
+    def generation(self) -> str:
+        return f"memory/{self._revision}" if self.path is None else str(self.path)
 
     def flush(self) -> None:
         if self.path is not None and not self.read_only:

@@ -153,3 +153,35 @@ def test_populations_and_provenance(national_store: EmbeddedStore) -> None:
     assert {"qof-list-size", "prescribing-list-size"} <= measures
     sources = run(national_store, "provenance-of", resource=ID + "ccg/00C")
     assert any(r["source_title"] == "ods-ccg/eccg_2024-25.csv" for r in sources)
+
+
+def test_organisation_crosswalk(national_store: EmbeddedStore) -> None:
+    rows = run(national_store, "organisation-crosswalk")
+    kinds = {r["kind"] for r in rows}
+    assert {"CCG", "ICB", "STP", "NHS England region", "sub-ICB location", "local authority"} <= kinds
+    ccg_codes = {r["ods_code"] for r in rows if r["kind"] == "CCG"}
+    assert len(ccg_codes) == 248
+    assert len({r["organisation"] for r in rows if r["kind"] == "ICB"}) == 42
+    darlington = [r for r in rows if r["kind"] == "CCG" and r["ods_code"] == "00C"]
+    assert [(r["ons_code"], r["ons_from"], r["ons_to"]) for r in darlington] == [
+        ("E38000042", "2013-04-01", "2020-03-31")
+    ]
+
+
+def test_ccg_practice_populations(national_store: EmbeddedStore) -> None:
+    measure = ID + "population-measure/registered-patients"
+    day = "2021-01-01"
+    rows = run(national_store, "ccg-practice-populations", as_of=day, measure=measure, measured_on=day)
+    assert len(rows) == 135
+    # Summed from the practices, the national total matches the CCG-level sums of the same release.
+    total = sum(int(r["people"]) for r in rows)
+    assert 60_000_000 < total < 61_000_000
+    assert all(int(r["practices_counted"]) <= int(r["practices"]) for r in rows)
+    april_2013 = run(
+        national_store,
+        "ccg-practice-populations",
+        as_of="2013-04-01",
+        measure=ID + "population-measure/prescribing-list-size",
+        measured_on="2013-04-01",
+    )
+    assert len(april_2013) == 211 and 55_000_000 < sum(int(r["people"]) for r in april_2013) < 57_000_000

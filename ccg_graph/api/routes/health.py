@@ -1,8 +1,12 @@
-"""``GET /healthz``: is the service up, and is the graph loaded."""
+"""``GET /healthz``: is the service up, is the graph loaded, and which release it serves.
+
+It reads the store in this process, never through the query workers, so it answers while every worker is
+busy with slow queries. Counts are cached per release.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from ccg_graph import __version__
 from ccg_graph.api.deps import StoreDep
@@ -11,5 +15,10 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness and readiness")
-def healthz(store: StoreDep) -> dict[str, object]:
-    return {"status": "ok", "version": __version__, "quads": len(store), "graphs": len(store.named_graphs())}
+def healthz(request: Request, store: StoreDep) -> dict[str, object]:
+    cache = request.app.state.cache
+    key = ("health", store.generation)
+    if key not in cache:
+        cache[key] = {"quads": len(store), "graphs": len(store.named_graphs())}
+    release = store.generation.rsplit("/", 1)[-1]
+    return {"status": "ok", "version": __version__, "release": release, **cache[key]}

@@ -1,72 +1,174 @@
-"""``/sparql``: the SPARQL 1.1 Query protocol (GET, POST form, POST application/sparql-query).
+"""``/sparql``: the SPARQL 1.1 Protocol — queries (GET, POST form, POST direct) and updates (POST).
 
-The handlers are plain functions, so FastAPI runs them in its thread pool: a slow query never blocks the
-event loop.
+``GET /sparql`` with no query answers the SPARQL 1.1 Service Description (RDF), or the query page for a
+browser. ``/sparql/update`` takes updates only. Queries run on the app's executor, off the event loop and
+under the time limit; updates become a change set, pass the shapes, and are committed atomically.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
+import anyio
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from ccg_graph.api.deps import StoreDep
+from ccg_graph.api.answers import answer, make_job
+from ccg_graph.api.deps import SettingsDep, StoreDep
+from ccg_graph.api.routes.query_page import query_page_response
+from ccg_graph.api.security import read_body, require_writer
+from ccg_graph.api.writing import commit_change, release_headers
 from ccg_graph.errors import BadQuery
-from ccg_graph.sparql import execute
+from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
+from ccg_graph.namespaces import PREFIXES
+from ccg_graph.protocol.requests import QueryRequest, UpdateRequest, parse_operation
+from ccg_graph.protocol.service_description import describe_service
+from ccg_graph.results import write_triples
+from ccg_graph.writes.update import changes_from_update
 
 router = APIRouter(tags=["sparql"])
 
-_MAX_BODY_BYTES = 1_000_000
+_QUERY_DOC = "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE)."
+_RESULT_TYPES = {
+    "application/sparql-results+json": {},
+    "application/sparql-results+xml": {},
+    "text/csv": {},
+    "text/tab-separated-values": {},
+    "text/turtle": {},
+    "application/ld+json": {},
+}
 
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET)")
-def sparql_get(
+def wants_html(request: Request) -> bool:
+    """A browser asking for the endpoint itself gets the query page; RDF clients get the description."""
+    accept = request.headers.get("accept", "").lower()
+    if "text/html" not in accept:
+        return False
+    rdf = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples")
+    return not any(media in accept.split("text/html")[0] for media in rdf)
+
+
+async def _service_description(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    endpoint = str(request.url).split("?", 1)[0]
+    cache = request.app.state.cache
+    key = ("service-description", endpoint, store.generation)
+    if key not in cache:
+        cache[key] = await anyio.to_thread.run_sync(
+            lambda: describe_service(
+                store,
+                endpoint,
+                updates_enabled=settings.update_token is not None,
+                federation=bool(settings.service_allow_list),
+            )
+        )
+    media = negotiate(
+        request.headers.get("accept"), request.query_params.get("format"), GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle"
+    )
+    body = write_triples(GRAPH_FORMATS[media][1], cache[key], PREFIXES)
+    return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+async def _run_query(request: Request, settings: SettingsDep, operation: QueryRequest) -> Response:
+    job = make_job(
+        settings,
+        operation.query,
+        request.headers.get("accept"),
+        format_override=operation.format_override,
+        default_graph_uris=operation.default_graph_uris,
+        named_graph_uris=operation.named_graph_uris,
+    )
+    return await answer(request, job, head_only=request.method == "HEAD")
+
+
+async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, operation: UpdateRequest) -> Response:
+    require_writer(request)
+    change = await anyio.to_thread.run_sync(
+        lambda: changes_from_update(
+            store,
+            operation.update,
+            allow_list=settings.service_allow_list,
+            timeout=settings.query_timeout,
+            using=operation.using_graph_uris,
+            using_named=operation.using_named_graph_uris,
+        )
+    )
+    release = await commit_change(request, change, kind="update", message=operation.update[:500])
+    headers = release_headers(change, release)
+    return Response(status_code=204, headers=headers)
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL 1.1 query by GET; without a query, the service description (or the query page)",
+    responses={200: {"content": _RESULT_TYPES}, 400: {}, 406: {}, 503: {}},
+)
+@router.get("/sparql/", include_in_schema=False)
+async def sparql_get(
     request: Request,
     store: StoreDep,
-    query: Annotated[str | None, Query(description="The SPARQL query")] = None,
+    settings: SettingsDep,
+    query: Annotated[str | None, Query(description=_QUERY_DOC)] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    format: Annotated[
-        str | None, Query(description="Override content negotiation: json, xml, csv, tsv, turtle ...")
-    ] = None,
+    format: Annotated[str | None, Query(description="Overrides Accept: json, xml, csv, tsv, turtle, ...")] = None,
 ) -> Response:
-    if query is None:
-        raise BadQuery("missing the 'query' parameter (SPARQL 1.1 Protocol, section 2.1)")
-    return execute(store, query, request.headers.get("accept"), format, default_graph_uri, named_graph_uri)
+    operation = parse_operation("GET", request.url.query, None, b"")
+    if operation is None:
+        if wants_html(request):
+            return query_page_response(request, settings)
+        return await _service_description(request, store, settings)
+    assert isinstance(operation, QueryRequest)
+    return await _run_query(request, settings, operation)
 
 
-@router.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)")
-async def sparql_post(request: Request, store: StoreDep) -> Response:
-    body = await request.body()
-    if len(body) > _MAX_BODY_BYTES:
-        raise BadQuery(f"request body of {len(body)} bytes is larger than the {_MAX_BODY_BYTES} allowed")
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    params = parse_qs(request.url.query)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise BadQuery("the request body is not UTF-8") from err
-    if content_type == "application/sparql-query":
-        query = text
-    elif content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(text, keep_blank_values=True)
-        params = {**params, **{k: v for k, v in form.items() if k != "query"}}
-        if "query" not in form:
-            raise BadQuery("the form has no 'query' field")
-        query = form["query"][0]
-    else:
-        raise BadQuery(
-            f"unsupported content type {content_type!r}: POST a form (application/x-www-form-urlencoded) "
-            "or a query (application/sparql-query)"
-        )
-    return await run_in_threadpool(
-        execute,
-        store,
-        query,
-        request.headers.get("accept"),
-        (params.get("format") or [None])[0],
-        params.get("default-graph-uri"),
-        params.get("named-graph-uri"),
-    )
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 query or update by POST (form, application/sparql-query or application/sparql-update)",
+    responses={200: {"content": _RESULT_TYPES}, 204: {}, 400: {}, 401: {}, 403: {}, 406: {}, 413: {}, 415: {}, 422: {}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/sparql-query": {"schema": {"type": "string"}},
+                "application/sparql-update": {"schema": {"type": "string"}},
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"query": {"type": "string"}, "update": {"type": "string"}},
+                    }
+                },
+            }
+        }
+    },
+)
+@router.post("/sparql/", include_in_schema=False)
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    body = await read_body(request)
+    operation = parse_operation("POST", request.url.query, request.headers.get("content-type"), body)
+    if isinstance(operation, UpdateRequest):
+        return await _run_update(request, store, settings, operation)
+    assert isinstance(operation, QueryRequest)
+    return await _run_query(request, settings, operation)
+
+
+@router.post(
+    "/sparql/update",
+    summary="SPARQL 1.1 Update (form field 'update' or application/sparql-update); needs the bearer token",
+    status_code=204,
+    responses={204: {}, 400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}},
+    dependencies=[Depends(require_writer)],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/sparql-update": {"schema": {"type": "string"}},
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"update": {"type": "string"}}, "required": ["update"]}
+                },
+            }
+        }
+    },
+)
+async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    body = await read_body(request)
+    operation = parse_operation("POST", request.url.query, request.headers.get("content-type"), body)
+    if not isinstance(operation, UpdateRequest):
+        raise BadQuery("this endpoint takes updates only: send the query to /sparql")
+    return await _run_update(request, store, settings, operation)

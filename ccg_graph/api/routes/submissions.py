@@ -1,0 +1,160 @@
+"""``/submissions`` and ``/changes``: stewards submit data; apps follow what changed.
+
+``POST /submissions?graph=IRI&message=…`` (bearer token; body: RDF in any readable syntax) validates the
+file in the context of the published graph and commits it into its own named graph with a PROV record, or
+answers 422 with the report and changes nothing. ``DELETE /submissions/{id}`` retracts the graph that
+submission wrote. ``GET /submissions`` lists every attempt; ``GET /submissions/{id}`` shows one with its
+report and diff. ``GET /changes?since=RELEASE`` is the change feed: the releases after `since` with the
+quads each added and removed, as JSON or as RDF Patch (``Accept: application/rdf-patch``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from ccg_graph.api.security import read_body, require_writer
+from ccg_graph.api.writing import agent_of
+from ccg_graph.errors import BadInput, NotFound, ValidationFailed
+from ccg_graph.history import ReleaseLog
+from ccg_graph.submissions import SubmissionLog, media_type_for, retract, submit
+
+router = APIRouter(tags=["submissions and changes"])
+
+PATCH_TYPES = ("application/rdf-patch", "text/rdf-patch")
+
+
+def _history(request: Request) -> ReleaseLog:
+    history = request.app.state.history
+    if history is None:
+        raise NotFound("this deployment keeps no history (its store is not a published build)")
+    return history
+
+
+def _log(request: Request) -> SubmissionLog:
+    return SubmissionLog(request.app.state.settings.build_dir)
+
+
+@router.post(
+    "/submissions",
+    summary="Submit RDF into a named graph of its own: validated in context, committed atomically with PROV",
+    status_code=201,
+    dependencies=[Depends(require_writer)],
+    responses={201: {}, 200: {}, 400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}},
+    openapi_extra={"requestBody": {"content": {"text/turtle": {"schema": {"type": "string"}}}}},
+)
+async def post_submission(
+    request: Request,
+    graph: Annotated[str, Query(description="The named graph the data goes into (replacing an earlier submission)")],
+    message: Annotated[str, Query(description="What this submission is, for the record")] = "",
+    name: Annotated[str, Query(description="The source file's name, for the record")] = "submission",
+) -> JSONResponse:
+    body = await read_body(request)
+    if not graph.startswith(("http://", "https://", "urn:")):
+        raise BadInput(f"graph={graph!r} must be an absolute IRI")
+    media = media_type_for(name, request.headers.get("content-type"))
+    store = request.app.state.store
+    try:
+        record = await anyio.to_thread.run_sync(
+            lambda: submit(
+                store,
+                data=body,
+                source_name=name,
+                media=media,
+                graph=graph,
+                message=message[:2000],
+                agent=agent_of(request),
+                gate=request.app.state.write_gate,
+                log=_log(request),
+                history=request.app.state.history,
+            )
+        )
+    except ValidationFailed as refused:
+        record = getattr(refused, "submission", None)
+        body = {"error": "ValidationFailed", "message": str(refused)}
+        if record is not None:
+            body["submission"] = asdict(record)
+            body["report"] = record.report
+        return JSONResponse(body, status_code=422)
+    status = 201 if record.status == "accepted" else 200
+    headers = {"Location": str(request.url_for("get_submission", submission_id=record.id))}
+    return JSONResponse(asdict(record), status_code=status, headers=headers)
+
+
+@router.get("/submissions", summary="Every submission attempt, newest first")
+def list_submissions(request: Request) -> list[dict[str, object]]:
+    records = _log(request).all(request.app.state.history)
+    summary_fields = ("id", "graph", "status", "agent", "time", "message", "added", "removed", "release")
+    return [{k: asdict(r)[k] for k in summary_fields} for r in reversed(records)]
+
+
+@router.get("/submissions/{submission_id}", summary="One submission with its report and diff")
+def get_submission(request: Request, submission_id: str) -> dict[str, object]:
+    history = request.app.state.history
+    for record in _log(request).all(history):
+        if record.id == submission_id:
+            return asdict(record)
+    raise NotFound(f"no submission {submission_id!r}")
+
+
+@router.delete(
+    "/submissions/{submission_id}",
+    summary="Retract the graph a submission wrote (recorded as a retraction)",
+    dependencies=[Depends(require_writer)],
+    responses={200: {}, 401: {}, 403: {}, 404: {}, 422: {}},
+)
+async def retract_submission(
+    request: Request, submission_id: str, message: Annotated[str, Query()] = ""
+) -> JSONResponse:
+    log = _log(request)
+    record = log.get(submission_id)
+    store = request.app.state.store
+    retraction = await anyio.to_thread.run_sync(
+        lambda: retract(
+            store,
+            graph=record.graph,
+            message=message[:2000],
+            agent=agent_of(request),
+            gate=request.app.state.write_gate,
+            log=log,
+            history=request.app.state.history,
+        )
+    )
+    return JSONResponse(asdict(retraction))
+
+
+def _patch_rows(patch: str) -> tuple[list[str], list[str]]:
+    added, removed = [], []
+    for line in patch.splitlines():
+        if line.startswith("A "):
+            added.append(line[2:].removesuffix(" ."))
+        elif line.startswith("D "):
+            removed.append(line[2:].removesuffix(" ."))
+    return added, removed
+
+
+@router.get(
+    "/changes",
+    summary="The change feed: releases after ?since=RELEASE with the quads added and removed",
+    responses={200: {"content": {"application/json": {}, "application/rdf-patch": {}}}, 410: {}},
+)
+def changes(
+    request: Request,
+    since: Annotated[str | None, Query(description="The last release the client has ('build' for the dump)")] = None,
+) -> Response:
+    history = _history(request)
+    releases = history.since(since)
+    accept = request.headers.get("accept", "")
+    if any(t in accept for t in PATCH_TYPES):
+        text = "".join(history.feed_patch(since))
+        return Response(text, media_type="application/rdf-patch; charset=utf-8", headers={"Vary": "Accept"})
+    entries = []
+    for release in releases:
+        added, removed = _patch_rows(history.patch(release.id))
+        entries.append({**asdict(release), "added_quads": added, "removed_quads": removed})
+    latest = releases[-1].id if releases else (since or "build")
+    return JSONResponse({"since": since or "build", "latest": latest, "releases": entries}, headers={"Vary": "Accept"})

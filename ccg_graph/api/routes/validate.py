@@ -1,0 +1,63 @@
+"""``POST /validate``: validate an RDF body against the shapes, on its own or in the context of the graph.
+
+Any RDF media type in (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, by Content-Type), parsed by
+pyoxigraph, which fetches nothing (no remote JSON-LD contexts, no XML external entities). Bodies above
+`Settings.max_body_bytes` get 413. The report comes back by content negotiation (or ``format=``):
+JSON (default; ``{"conforms", "counts", "results": [{focus_node, source_shape, severity, message, path,
+value, constraint, defined_at}], "checked_focus_nodes"}``), the standard ``sh:ValidationReport`` in Turtle or
+JSON-LD, or the plain-text report a person reads. The status is 200 whether or not the data conforms (the
+answer is the report); 400 for a parse error (with line and column), 413, 415 or 406.
+
+``against_graph=true`` validates the body as if added to the published graph, checking only the focus nodes
+it can affect (incremental validation); otherwise the body is validated on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ccg_graph.api.deps import SettingsDep, StoreDep
+from ccg_graph.api.security import read_body
+from ccg_graph.formats import Format, negotiate
+from ccg_graph.validation.outcome import ValidationOutcome
+from ccg_graph.validation.parse import format_for_media_type, parse_bytes
+from ccg_graph.validation.service import validate_on_its_own
+
+router = APIRouter(tags=["validation"])
+
+REPORT_FORMATS: dict[str, tuple[Format, str]] = {
+    "application/json": (Format("application/json", "json"), "as_json"),
+    "text/turtle": (Format("text/turtle", "turtle"), "as_turtle"),
+    "application/ld+json": (Format("application/ld+json", "jsonld"), "as_jsonld"),
+    "text/plain": (Format("text/plain", "text"), "as_text"),
+}
+REPORT_ALIASES = {"application/x-turtle": "text/turtle"}
+
+
+@router.post("/validate", summary="Validate RDF against the shapes (alone or against the graph)")
+async def validate(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    against_graph: Annotated[bool, Query(description="Validate as if added to the published graph.")] = False,
+    report_format: Annotated[str | None, Query(alias="format", description="json, turtle, jsonld or text")] = None,
+) -> Response:
+    media = negotiate(request.headers.get("accept"), report_format, REPORT_FORMATS, REPORT_ALIASES, "application/json")
+    fmt = format_for_media_type(request.headers.get("content-type"))
+    body = await read_body(request)
+    parsed = parse_bytes(body, fmt, source="request body")
+
+    def run() -> ValidationOutcome:
+        if against_graph:
+            from ccg_graph.validation.incremental import validate_parsed_in_context
+
+            return validate_parsed_in_context(parsed, store, settings)
+        return validate_on_its_own(parsed, settings)
+
+    outcome = await run_in_threadpool(run)
+    rendered = getattr(outcome, REPORT_FORMATS[media][1])()
+    return Response(rendered, media_type=media)

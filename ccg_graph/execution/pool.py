@@ -1,0 +1,236 @@
+"""Query executors: where user queries run, with a time limit that really stops them and a bounded queue.
+
+`ProcessQueryExecutor` (the store on disk) runs each query in one of a fixed number of worker processes
+that open the published store read-only; a query past its time limit has its worker killed (so it stops
+using CPU at once) and replaced. `ThreadQueryExecutor` serves stores that live only in this process (in
+memory, or a remote SPARQL server that enforces its own limits): it bounds the wait but cannot stop the
+work, which is why the server uses the process executor whenever the store is on disk.
+
+Both hand back a `QueryAnswer`: the negotiated head, and the body as bytes or as an async stream of chunks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+
+import anyio
+
+from ccg_graph.errors import QueryTimeout, ServerBusy
+from ccg_graph.execution.evaluate import END, Complete, Failure, Head, QueryJob, evaluate
+from ccg_graph.store.base import Store
+
+
+class WorkerLost(ServerBusy):
+    """A worker process died while answering (out of memory, killed from outside)."""
+
+
+@dataclass
+class QueryAnswer:
+    head: Head
+    body: bytes | None = None
+    stream: AsyncIterator[bytes] | None = None
+
+
+class QueryExecutor(Protocol):
+    async def submit(self, job: QueryJob) -> QueryAnswer: ...
+
+    def close(self) -> None: ...
+
+
+def _timeout_error(seconds: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"the query was stopped after {seconds:g} s (the server's time limit, CCG_GRAPH_QUERY_TIMEOUT); "
+        "narrow it with more specific patterns, a LIMIT, or a saved query"
+    )
+
+
+def _busy_error() -> ServerBusy:
+    return ServerBusy("the server is answering as many queries as it can; retry in a moment")
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(5)
+        self.conn.close()
+
+
+def start_worker_process() -> _Worker:
+    """A fresh `python -m ccg_graph.execution.worker` talking over one end of a socket pair.
+
+    A plain subprocess rather than multiprocessing's spawn: the child imports only what it needs (not the
+    parent's `__main__`, which may be pytest or uvicorn), so it starts fast and the same way everywhere.
+    """
+    parent, child = socket.socketpair()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ccg_graph.execution.worker", str(child.fileno())],
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        child.close()
+    return _Worker(process, Connection(parent.detach()))
+
+
+class ProcessQueryExecutor:
+    """A fixed pool of query worker processes over the store at `store_path()` (read when each job starts)."""
+
+    def __init__(
+        self,
+        store_path: Callable[[], Path],
+        *,
+        workers: int,
+        queue_limit: int,
+        timeout: float,
+    ) -> None:
+        self._store_path = store_path
+        self._size = workers
+        self._queue_limit = queue_limit
+        self._timeout = timeout
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._waiting = 0
+
+    def _start_worker(self) -> _Worker:
+        worker = start_worker_process()
+        self._all.add(worker)
+        return worker
+
+    async def start(self) -> None:
+        """Start every worker (in threads: spawning a process takes a few hundred milliseconds)."""
+        workers = await asyncio.gather(*(asyncio.to_thread(self._start_worker) for _ in range(self._size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def _replace(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        await asyncio.to_thread(worker.kill)
+        self._idle.put_nowait(await asyncio.to_thread(self._start_worker))
+
+    @staticmethod
+    async def _receive(conn: Connection) -> object:
+        if not conn.poll():
+            loop = asyncio.get_running_loop()
+            ready = loop.create_future()
+            fd = conn.fileno()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await ready
+            finally:
+                loop.remove_reader(fd)
+        return conn.recv()
+
+    async def submit(self, job: QueryJob) -> QueryAnswer:
+        if self._idle.empty() and self._waiting >= self._queue_limit:
+            raise _busy_error()
+        self._waiting += 1
+        try:
+            worker = await self._idle.get()
+        finally:
+            self._waiting -= 1
+        try:
+            worker.conn.send((str(self._store_path()), job))
+            first = await asyncio.wait_for(self._receive(worker.conn), self._timeout)
+        except TimeoutError:
+            await self._replace(worker)
+            raise _timeout_error(self._timeout) from None
+        except (EOFError, OSError, BrokenPipeError):
+            await self._replace(worker)
+            raise WorkerLost("the query worker stopped unexpectedly; retry, and narrow the query") from None
+        except asyncio.CancelledError:
+            await asyncio.shield(self._replace(worker))
+            raise
+        if isinstance(first, Complete):
+            self._idle.put_nowait(worker)
+            return QueryAnswer(first.head, body=first.body)
+        if isinstance(first, Failure):
+            self._idle.put_nowait(worker)
+            raise first.to_exception()
+        assert isinstance(first, Head)
+        return QueryAnswer(first, stream=self._stream(worker))
+
+    async def _stream(self, worker: _Worker) -> AsyncIterator[bytes]:
+        finished = False
+        try:
+            while True:
+                message = await asyncio.wait_for(self._receive(worker.conn), self._timeout)
+                if message == END:
+                    finished = True
+                    return
+                if isinstance(message, Failure):
+                    finished = True  # the worker has sent its last message for this job
+                    return
+                assert isinstance(message, bytes)
+                yield message
+        finally:
+            if finished:
+                self._idle.put_nowait(worker)
+            else:
+                await asyncio.shield(self._replace(worker))
+
+    def close(self) -> None:
+        for worker in list(self._all):
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in list(self._all):
+            try:
+                worker.process.wait(2)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        self._all.clear()
+
+    @property
+    def pids(self) -> list[int]:
+        """The worker processes' ids (tests watch them stop using CPU)."""
+        return [w.process.pid for w in self._all]
+
+
+class ThreadQueryExecutor:
+    """Runs queries in threads on a store held by this process; bounds waiting, cannot stop the work."""
+
+    def __init__(self, store: Callable[[], Store], *, workers: int, queue_limit: int, timeout: float) -> None:
+        self._store = store
+        self._limiter = anyio.CapacityLimiter(workers)
+        self._queue_limit = queue_limit
+        self._timeout = timeout
+        self._waiting = 0
+
+    def _run(self, job: QueryJob) -> list[object]:
+        return list(evaluate(self._store(), job))
+
+    async def submit(self, job: QueryJob) -> QueryAnswer:
+        if self._limiter.available_tokens == 0 and self._waiting >= self._queue_limit:
+            raise _busy_error()
+        self._waiting += 1
+        try:
+            with anyio.fail_after(self._timeout):
+                messages = await anyio.to_thread.run_sync(self._run, job, limiter=self._limiter, abandon_on_cancel=True)
+        except TimeoutError:
+            raise _timeout_error(self._timeout) from None
+        finally:
+            self._waiting -= 1
+        first = messages[0]
+        if isinstance(first, Failure):
+            raise first.to_exception()
+        if isinstance(first, Complete):
+            return QueryAnswer(first.head, body=first.body)
+        assert isinstance(first, Head)
+        chunks = [m for m in messages[1:] if isinstance(m, bytes)]
+        return QueryAnswer(first, body=b"".join(chunks))
+
+    def close(self) -> None:
+        """Nothing to release: the threads belong to anyio's pool."""

@@ -1,0 +1,120 @@
+"""Reading SPARQL 1.1 Protocol requests: which operation, its text, and its protocol-specified dataset.
+
+The rules are those of the SPARQL 1.1 Protocol recommendation, sections 2.1 (query) and 2.2 (update):
+a query comes as the one ``query`` parameter of a GET, the one ``query`` field of a URL-encoded POST, or
+the UTF-8 body of an ``application/sparql-query`` POST; an update as the ``update`` field of a URL-encoded
+POST or the body of an ``application/sparql-update`` POST, never by GET. Anything else is a 400 (or 415
+for a body in another media type) with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from ccg_graph.errors import BadQuery, UnsupportedMediaType
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    format_override: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    update: str
+    using_graph_uris: tuple[str, ...] = ()
+    using_named_graph_uris: tuple[str, ...] = ()
+
+
+def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
+    """The bare media type of a Content-Type header, lower-cased, and its parameters."""
+    if not content_type:
+        return "", {}
+    parts = [p.strip() for p in content_type.split(";")]
+    parameters = {}
+    for part in parts[1:]:
+        key, _, value = part.partition("=")
+        parameters[key.strip().lower()] = value.strip().strip('"')
+    return parts[0].lower(), parameters
+
+
+def _decode(body: bytes, parameters: dict[str, str]) -> str:
+    charset = parameters.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise BadQuery(f"the request body must be UTF-8 (SPARQL 1.1 Protocol); it declares charset={charset}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadQuery(f"the request body is not valid UTF-8 (byte {err.start})") from err
+
+
+def _one(params: list[tuple[str, str]], name: str) -> str | None:
+    values = [v for k, v in params if k == name]
+    if len(values) > 1:
+        raise BadQuery(f"the request has {len(values)} '{name}' parameters; exactly one is allowed")
+    return values[0] if values else None
+
+
+def _all(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    return tuple(v for k, v in params if k == name)
+
+
+def _url_params(query_string: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(query_string, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError as err:
+        raise BadQuery("the URL's query string is not valid UTF-8") from err
+
+
+def parse_operation(
+    method: str, query_string: str, content_type: str | None, body: bytes
+) -> QueryRequest | UpdateRequest | None:
+    """The operation a request to the SPARQL endpoint asks for; `None` for a GET with no query at all."""
+    url = _url_params(query_string)
+    fmt = _one(url, "format")
+    if method in ("GET", "HEAD"):
+        if _one(url, "update") is not None:
+            raise BadQuery("an update must be sent with POST, not GET (SPARQL 1.1 Protocol, section 2.2)")
+        query = _one(url, "query")
+        if query is None:
+            return None
+        return QueryRequest(query, _all(url, "default-graph-uri"), _all(url, "named-graph-uri"), fmt)
+    if method != "POST":
+        raise BadQuery(f"the SPARQL endpoint answers GET and POST, not {method}")
+    media, parameters = media_type(content_type)
+    if media == FORM:
+        form = parse_qsl(_decode(body, parameters), keep_blank_values=True)
+        if _one(url, "query") is not None or _one(url, "update") is not None:
+            raise BadQuery("with a URL-encoded POST, the query or update goes in the body, not the URL")
+        fmt = _one(form, "format") or fmt
+        query, update = _one(form, "query"), _one(form, "update")
+        if query is not None and update is not None:
+            raise BadQuery("the form has both 'query' and 'update'; send one operation per request")
+        if query is not None:
+            return QueryRequest(query, _all(form, "default-graph-uri"), _all(form, "named-graph-uri"), fmt)
+        if update is not None:
+            return UpdateRequest(update, _all(form, "using-graph-uri"), _all(form, "using-named-graph-uri"))
+        raise BadQuery("the form has neither a 'query' nor an 'update' field")
+    if media == SPARQL_QUERY:
+        return QueryRequest(
+            _decode(body, parameters), _all(url, "default-graph-uri"), _all(url, "named-graph-uri"), fmt
+        )
+    if media == SPARQL_UPDATE:
+        return UpdateRequest(
+            _decode(body, parameters), _all(url, "using-graph-uri"), _all(url, "using-named-graph-uri")
+        )
+    if not media:
+        raise BadQuery(
+            f"the POST has no Content-Type: send {FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE} (SPARQL 1.1 Protocol)"
+        )
+    raise UnsupportedMediaType(
+        f"cannot read a POST body of type {media!r}: send {FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}"
+    )

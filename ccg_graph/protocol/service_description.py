@@ -1,0 +1,81 @@
+"""The SPARQL 1.1 Service Description of the endpoint: what it speaks, and the dataset it serves."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ccg_graph.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ccg_graph.store.base import Store
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+#: The W3C format IRIs (https://www.w3.org/ns/formats/) of the media types the endpoint answers in.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
+}
+
+
+def _sd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SD + name)
+
+
+def _count(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def describe_service(store: Store, endpoint: str, *, updates_enabled: bool, federation: bool) -> list[ox.Triple]:
+    """Triples of the service description of the endpoint at URL `endpoint`, with per-graph triple counts."""
+    service = ox.NamedNode(endpoint)
+    triples = [
+        ox.Triple(service, RDF_TYPE, _sd("Service")),
+        ox.Triple(service, _sd("endpoint"), service),
+        ox.Triple(service, DCT_TITLE, ox.Literal("ccg-graph SPARQL endpoint")),
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+    ]
+    if updates_enabled:
+        triples.append(ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
+    if federation:
+        triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
+    for media in [*RESULT_FORMATS, *GRAPH_FORMATS]:
+        triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[media])))
+    for media in ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"):
+        triples.append(ox.Triple(service, _sd("inputFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[media])))
+
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("default")
+    triples += [
+        ox.Triple(service, _sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        ox.Triple(dataset, _sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+        ox.Triple(default_graph, VOID_TRIPLES, _count(len(store))),
+    ]
+    answer = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    assert answer.solutions is not None
+    for index, solution in enumerate(answer.solutions):
+        named = ox.BlankNode(f"named{index}")
+        graph = ox.BlankNode(f"graph{index}")
+        triples += [
+            ox.Triple(dataset, _sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(named, _sd("name"), solution["g"]),
+            ox.Triple(named, _sd("graph"), graph),
+            ox.Triple(graph, RDF_TYPE, _sd("Graph")),
+            ox.Triple(graph, VOID_TRIPLES, solution["n"]),
+        ]
+    return triples

@@ -1,0 +1,248 @@
+"""The published graph on disk as a series of immutable generations, switched atomically.
+
+A generation is a complete pyoxigraph store directory that nobody writes once it is published: readers
+(this process and the query workers) open it read-only, which pyoxigraph only supports when no process
+writes the same directory. A write makes the next generation: the current one is copied with hard links
+(RocksDB's table files never change, so this takes milliseconds whatever the size), the change is applied
+to the copy, the copy is flushed and closed, and a one-line pointer file, ``CURRENT``, is replaced by
+``os.replace`` — the single atomic step that publishes it. A crash at any point before that step leaves
+the previous generation published and a half-written directory that the next writer removes; readers
+never see half a change.
+
+Layout under the build directory::
+
+    store/            the generation made by `ccg-graph build`
+    generations/<id>/ the generations made by writes
+    CURRENT           the name of the published generation ("store" or "generations/<id>")
+    write.lock        serialises writers across processes (the server and the CLI)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ccg_graph.errors import NotFound
+from ccg_graph.store.base import QueryResult, Store
+from ccg_graph.store.embedded import EmbeddedStore, apply_change
+
+POINTER = "CURRENT"
+GENERATIONS = "generations"
+BASE_GENERATION = "store"
+KEEP_GENERATIONS = 3
+#: A generation is removed only once it is older than this, so that a query still running on it ends first.
+MIN_RETIRED_SECONDS = 600.0
+
+Validator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], None]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def link_copy(source: Path, target: Path) -> None:
+    """Copy a store directory, hard-linking its immutable table files and copying everything else."""
+    target.mkdir(parents=True)
+    for entry in source.iterdir():
+        destination = target / entry.name
+        if entry.is_dir():
+            link_copy(entry, destination)
+        elif entry.suffix in (".sst", ".blob"):
+            os.link(entry, destination)
+        else:
+            shutil.copy2(entry, destination)
+
+
+def write_pointer(root: Path, name: str) -> None:
+    """Atomically replace the ``CURRENT`` pointer with `name` (write, fsync, rename, fsync the folder)."""
+    temporary = root / f".{POINTER}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / POINTER)
+    _fsync_dir(root)
+
+
+def published_path(root: Path) -> Path:
+    """The directory of the published generation under build directory `root`."""
+    pointer = root / POINTER
+    if pointer.is_file():
+        name = pointer.read_text(encoding="utf-8").strip()
+        if name and ".." not in Path(name).parts:
+            return root / name
+    return root / BASE_GENERATION
+
+
+def reset_generations(root: Path) -> None:
+    """Forget every write generation (after a fresh build replaced ``store/``)."""
+    if (root / POINTER).exists():
+        write_pointer(root, BASE_GENERATION)
+    shutil.rmtree(root / GENERATIONS, ignore_errors=True)
+
+
+class PublishedStore(Store):
+    """Reads from the published generation; `commit` publishes a new one."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        path = published_path(root)
+        if not path.exists():
+            raise NotFound(f"no built graph at {path}: run `ccg-graph build` first")
+        self._lock = threading.RLock()
+        self._path = path
+        self._stamp = self._pointer_stamp()
+        self._current = EmbeddedStore(path, read_only=True)
+
+    # -- which generation is published -------------------------------------------------------------------
+
+    def _pointer_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = (self.root / POINTER).stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def refresh(self) -> EmbeddedStore:
+        """The reader on the published generation, reopened if another writer has published since."""
+        stamp = self._pointer_stamp()
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    path = published_path(self.root)
+                    if path != self._path:
+                        self._current = EmbeddedStore(path, read_only=True)
+                        self._path = path
+                    self._stamp = stamp
+        return self._current
+
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store of the published generation (read-only), for fast triple-pattern reads."""
+        return self.refresh().native
+
+    @property
+    def path(self) -> Path:
+        """The directory of the published generation (query workers open it read-only)."""
+        self.refresh()
+        return self._path
+
+    @property
+    def generation(self) -> str:
+        """A name for the published generation, stable until the next write (used in ETags)."""
+        self.refresh()
+        return self._path.relative_to(self.root).as_posix()
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        default_graph_uris: Iterable[str] | None = None,
+        named_graph_uris: Iterable[str] | None = None,
+    ) -> QueryResult:
+        return self.refresh().query(
+            sparql, bindings=bindings, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+        )
+
+    def quads_for_pattern(self, subject, predicate, object, graph) -> Iterator[ox.Quad]:  # type: ignore[override]
+        return self.refresh().quads_for_pattern(subject, predicate, object, graph)
+
+    def contains(self, quad: ox.Quad) -> bool:
+        return self.refresh().contains(quad)
+
+    def named_graphs(self) -> list[str]:
+        return self.refresh().named_graphs()
+
+    def __len__(self) -> int:
+        return len(self.refresh())
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        with self._lock, open(self.root / "write.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def commit(
+        self,
+        added: Iterable[ox.Quad],
+        removed: Iterable[ox.Quad],
+        *,
+        validate: Validator | None = None,
+        before_publish: Callable[[str], None] | None = None,
+    ) -> str:
+        """Publish a new generation with `removed` taken out and `added` put in; returns its name.
+
+        `validate` sees the current store and the change and raises to refuse it (nothing is written).
+        `before_publish` is called with the new generation's name once its data is durable and before it
+        is published (submissions record their provenance there); if it raises, nothing is published.
+        """
+        added, removed = list(added), list(removed)
+        with self._writer_lock():
+            current = self.refresh()
+            if validate is not None:
+                validate(current, added, removed)
+            name = f"{GENERATIONS}/{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}"
+            target = self.root / name
+            self._remove_abandoned()
+            link_copy(self._path, target)
+            writer = ox.Store(str(target))
+            try:
+                apply_change(writer, added, removed)
+                writer.flush()
+            finally:
+                del writer
+                gc.collect()
+            _fsync_dir(target)
+            if before_publish is not None:
+                before_publish(name)
+            write_pointer(self.root, name)
+            self.refresh()
+            self._retire_old()
+            return name
+
+    def _published_names(self) -> set[str]:
+        return {published_path(self.root).relative_to(self.root).as_posix()}
+
+    def _remove_abandoned(self) -> None:
+        """Remove generations a crashed writer left unpublished (newer than the published one)."""
+        folder = self.root / GENERATIONS
+        if not folder.is_dir():
+            return
+        published = published_path(self.root)
+        for entry in folder.iterdir():
+            newer = published.parent != folder or entry.name > published.name
+            if newer and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _retire_old(self) -> None:
+        folder = self.root / GENERATIONS
+        entries = sorted(p for p in folder.iterdir() if p.is_dir())
+        published = published_path(self.root)
+        now = time.time()
+        for entry in entries[:-KEEP_GENERATIONS]:
+            if entry != published and now - entry.stat().st_mtime > MIN_RETIRED_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def close(self) -> None:
+        self._current.close()

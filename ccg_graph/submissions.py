@@ -1,0 +1,375 @@
+"""Stewards' submissions: a file of RDF validated in the context of the published graph, then committed
+atomically into a named graph of its own with a PROV record — or refused with the report, changing nothing.
+
+A submission to a graph that already holds an earlier submission replaces it (the record says which one it
+replaces); a retraction removes a submitted graph. Every attempt, accepted or refused, is kept under
+``<build>/submissions/<id>.json`` with its report and diff, so a steward can see what happened and why.
+The PROV record lives in the named graph ``id:graph/submissions``: the submission is a `prov:Activity`
+associated with its agent, using the source file (with its SHA-256) and the previous state of the graph
+(the release it was applied to), and generating the submitted graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ccg_graph.errors import BadInput, NotFound, ValidationFailed
+from ccg_graph.history import Release, ReleaseLog
+from ccg_graph.namespaces import SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
+from ccg_graph.protocol.graph_store import READABLE, change_for_delete, change_for_put, graph_exists
+from ccg_graph.store.base import Store
+from ccg_graph.writes.changes import ChangeSet
+
+SUBMISSIONS = "submissions"
+PROV = "http://www.w3.org/ns/prov#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+EXTENSIONS = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+}
+_POSITION = re.compile(r"(?:line |at )(\d+)(?::| column )(\d+)", re.IGNORECASE)
+
+Gate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]
+
+
+@dataclass
+class SubmissionRecord:
+    id: str
+    graph: str
+    status: str  # "accepted", "rejected", "unchanged" or "retracted"
+    agent: str
+    time: str
+    message: str
+    source_name: str
+    source_sha256: str
+    triples: int
+    added: int = 0
+    removed: int = 0
+    release: str | None = None
+    previous_release: str | None = None
+    replaces: str | None = None
+    report: dict[str, object] | None = None
+    diff: dict[str, list[str]] = field(default_factory=dict)
+    media: str = ""
+
+
+class SubmissionLog:
+    """The submission records under a build directory."""
+
+    def __init__(self, build_dir: Path) -> None:
+        self.folder = build_dir / SUBMISSIONS
+
+    def save(self, record: SubmissionRecord) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{record.id}.json"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(asdict(record), handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+
+    def all(self, history: ReleaseLog | None = None) -> list[SubmissionRecord]:
+        """Every record, oldest first; with `history`, an accepted record whose release was never published
+        (the process died between recording and publishing) is reported as ``interrupted``."""
+        if not self.folder.is_dir():
+            return []
+        records = [SubmissionRecord(**json.loads(p.read_text("utf-8"))) for p in sorted(self.folder.glob("*.json"))]
+        if history is not None:
+            published = {r.id for r in history.releases()}
+            for record in records:
+                if record.status in ("accepted", "retracted") and record.release not in published:
+                    record.status = "interrupted"
+        return records
+
+    def save_source(self, record: SubmissionRecord, data: bytes) -> None:
+        """Keep the submitted bytes, so that a rebuild can apply the submission again."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{record.id}.source"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+
+    def source(self, record: SubmissionRecord) -> bytes:
+        return (self.folder / f"{record.id}.source").read_bytes()
+
+    def get(self, submission_id: str) -> SubmissionRecord:
+        if not re.fullmatch(r"[a-z0-9-]+", submission_id):
+            raise NotFound(f"no submission {submission_id!r}")
+        path = self.folder / f"{submission_id}.json"
+        if not path.is_file():
+            raise NotFound(f"no submission {submission_id!r}")
+        return SubmissionRecord(**json.loads(path.read_text("utf-8")))
+
+    def latest_accepted(self, graph: str, history: ReleaseLog | None = None) -> SubmissionRecord | None:
+        records = self.all(history)
+        accepted = [r for r in records if r.graph == graph and r.status in ("accepted", "unchanged")]
+        return accepted[-1] if accepted else None
+
+
+def new_submission_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S-", time.gmtime()) + os.urandom(4).hex()
+
+
+def media_type_for(name: str, declared: str | None) -> str:
+    if declared and declared.split(";")[0].strip().lower() in READABLE:
+        return declared.split(";")[0].strip().lower()
+    suffix = Path(name).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    raise BadInput(f"cannot tell the RDF syntax of {name!r}: use a known extension or give its media type", path=name)
+
+
+def parse_submission(data: bytes, media: str, name: str, graph: str) -> list[ox.Triple]:
+    """The triples of a submitted file; a syntax error names the file, line and column."""
+    try:
+        quads = list(ox.parse(data, format=READABLE[media], base_iri=graph))
+    except SyntaxError as err:
+        position = _POSITION.search(str(err))
+        line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
+        raise BadInput(f"does not parse as {media}: {err}", path=name, line=line, column=column) from err
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _literal(value: str, datatype: str | None = None) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype)) if datatype else ox.Literal(value)
+
+
+def provenance_quads(record: SubmissionRecord, previous_release: str, *, retraction: bool = False) -> list[ox.Quad]:
+    """The PROV record of one submission, in the submissions graph."""
+    graph = ox.NamedNode(str(SUBMISSIONS_GRAPH))
+    activity = ox.NamedNode(str(submission_iri(record.id)))
+    agent = ox.NamedNode(str(agent_iri(record.agent)))
+    source = ox.NamedNode(f"{activity.value}/source")
+    target = ox.NamedNode(record.graph)
+    previous = ox.NamedNode(str(release_iri(previous_release)))
+    label = "Retraction" if retraction else "Submission"
+    triples = [
+        (activity, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
+        (activity, ox.NamedNode(RDFS + "label"), ox.Literal(f"{label} {record.id} to <{record.graph}>", language="en")),
+        (activity, ox.NamedNode(PROV + "startedAtTime"), _literal(record.time, "dateTime")),
+        (activity, ox.NamedNode(PROV + "endedAtTime"), _literal(record.time, "dateTime")),
+        (activity, ox.NamedNode(PROV + "wasAssociatedWith"), agent),
+        (activity, ox.NamedNode(PROV + "used"), previous),
+        (agent, RDF_TYPE, ox.NamedNode(PROV + "Agent")),
+        (agent, ox.NamedNode(RDFS + "label"), ox.Literal(record.agent)),
+        (previous, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
+        (target, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
+    ]
+    if record.message:
+        triples.append((activity, ox.NamedNode(RDFS + "comment"), ox.Literal(record.message)))
+    if retraction:
+        triples.append((activity, ox.NamedNode(PROV + "invalidated"), target))
+    else:
+        triples += [
+            (activity, ox.NamedNode(PROV + "used"), source),
+            (activity, ox.NamedNode(PROV + "generated"), target),
+            (source, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
+            (source, ox.NamedNode(RDFS + "label"), ox.Literal(record.source_name)),
+            (source, ox.NamedNode(DCT + "identifier"), ox.Literal(f"sha256:{record.source_sha256}")),
+            (target, ox.NamedNode(PROV + "wasGeneratedBy"), activity),
+        ]
+    if record.replaces:
+        triples.append((activity, ox.NamedNode(DCT + "replaces"), ox.NamedNode(str(submission_iri(record.replaces)))))
+    return [ox.Quad(s, p, o, graph) for s, p, o in triples]
+
+
+def _diff(change: ChangeSet, limit: int = 500) -> dict[str, list[str]]:
+    return {
+        "added": sorted(f"{q}" for q in change.added)[:limit],
+        "removed": sorted(f"{q}" for q in change.removed)[:limit],
+    }
+
+
+def _current_release(history: ReleaseLog | None) -> str:
+    releases = history.releases() if history is not None else []
+    return releases[-1].id if releases else "build"
+
+
+def submit(
+    store: Store,
+    *,
+    data: bytes,
+    source_name: str,
+    media: str,
+    graph: str,
+    message: str,
+    agent: str,
+    gate: Gate,
+    log: SubmissionLog,
+    history: ReleaseLog | None,
+) -> SubmissionRecord:
+    """Validate `data` in the context of the store and commit it as the content of `graph`, or refuse it.
+
+    Returns the record (status ``accepted`` or ``unchanged``); raises `ValidationFailed` (with the record
+    saved as ``rejected``) or `BadInput` (nothing recorded: it never parsed).
+    """
+    if graph == str(SUBMISSIONS_GRAPH):
+        raise BadInput("the submissions graph holds provenance records; submit your data to a graph of its own")
+    target = ox.NamedNode(graph)
+    triples = parse_submission(data, media, source_name, graph)
+    previous_release = _current_release(history)
+    earlier = log.latest_accepted(graph, history)
+    record = SubmissionRecord(
+        id=new_submission_id(),
+        graph=graph,
+        status="accepted",
+        agent=agent,
+        time=datetime.now(UTC).isoformat(timespec="seconds"),
+        message=message,
+        source_name=Path(source_name).name,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        triples=len(triples),
+        previous_release=previous_release,
+        replaces=earlier.id if earlier else None,
+        media=media,
+    )
+    log.save_source(record, data)
+    content = change_for_put(store, target, triples)
+    record.added, record.removed = len(content.added), len(content.removed)
+    record.diff = _diff(content)
+    if not content:
+        record.status = "unchanged"
+        log.save(record)
+        return record
+    change = ChangeSet(added=content.added | set(provenance_quads(record, previous_release)), removed=content.removed)
+    return _commit(store, record, change, gate, log, history, kind="submission")
+
+
+def retract(
+    store: Store, *, graph: str, message: str, agent: str, gate: Gate, log: SubmissionLog, history: ReleaseLog | None
+) -> SubmissionRecord:
+    """Remove a submitted graph (recorded, validated like any change: a retraction can break links too)."""
+    target = ox.NamedNode(graph)
+    earlier = log.latest_accepted(graph, history)
+    if earlier is None or not graph_exists(store, target):
+        raise NotFound(f"no submitted graph <{graph}> to retract")
+    previous_release = _current_release(history)
+    content = change_for_delete(store, target)
+    record = SubmissionRecord(
+        id=new_submission_id(),
+        graph=graph,
+        status="retracted",
+        agent=agent,
+        time=datetime.now(UTC).isoformat(timespec="seconds"),
+        message=message,
+        source_name="",
+        source_sha256="",
+        triples=0,
+        added=0,
+        removed=len(content.removed),
+        previous_release=previous_release,
+        replaces=earlier.id,
+        diff=_diff(content),
+    )
+    change = ChangeSet(added=set(provenance_quads(record, previous_release, retraction=True)), removed=content.removed)
+    return _commit(store, record, change, gate, log, history, kind="retraction")
+
+
+def _commit(
+    store: Store,
+    record: SubmissionRecord,
+    change: ChangeSet,
+    gate: Gate,
+    log: SubmissionLog,
+    history: ReleaseLog | None,
+    *,
+    kind: str,
+) -> SubmissionRecord:
+    added, removed = sorted(change.added, key=str), sorted(change.removed, key=str)
+    released: list[Release] = []
+
+    def before_publish(generation: str) -> None:
+        if history is not None:
+            released.append(
+                history.record(
+                    generation,
+                    kind=kind,
+                    agent=record.agent,
+                    message=record.message,
+                    added=added,
+                    removed=removed,
+                    extra={"submission": record.id, "graph": record.graph},
+                )
+            )
+        record.release = Path(generation).name
+        log.save(record)  # durable before the generation is published: an acknowledged write has its record
+
+    try:
+        store.commit(added, removed, validate=gate, before_publish=before_publish)
+    except ValidationFailed as refused:
+        record.status = "rejected"
+        record.release = None
+        outcome = refused.outcome
+        record.report = json.loads(outcome.as_json()) if outcome is not None else {"message": str(refused)}
+        log.save(record)
+        refused.submission = record  # type: ignore[attr-defined]
+        raise
+    return record
+
+
+def standing_submissions(log: SubmissionLog) -> list[SubmissionRecord]:
+    """The submission in force for each graph (its latest accepted one, unless retracted since), oldest first."""
+    latest: dict[str, SubmissionRecord] = {}
+    for record in log.all():
+        if record.status in ("accepted", "unchanged", "retracted"):
+            latest[record.graph] = record
+    standing = [r for r in latest.values() if r.status != "retracted"]
+    return sorted(standing, key=lambda r: r.id)
+
+
+def replay_submissions(
+    store: Store, *, gate: Gate, log: SubmissionLog, history: ReleaseLog | None
+) -> list[SubmissionRecord]:
+    """Apply the standing submissions again to a freshly built graph, each validated in its new context.
+
+    A rebuild replaces the published graph with one made from the sources alone; without this, data that
+    stewards submitted would silently disappear. A submission the new data now contradicts is refused
+    (recorded as ``rejected`` with the report) rather than forced in.
+    """
+    outcomes = []
+    for record in standing_submissions(log):
+        try:
+            data = log.source(record)
+        except FileNotFoundError:
+            continue  # recorded before sources were kept
+        try:
+            replayed = submit(
+                store,
+                data=data,
+                source_name=record.source_name,
+                media=record.media or media_type_for(record.source_name, None),
+                graph=record.graph,
+                message=f"replayed after a rebuild: {record.message}".strip(),
+                agent=record.agent,
+                gate=gate,
+                log=log,
+                history=history,
+            )
+        except ValidationFailed as refused:
+            replayed = getattr(refused, "submission", record)
+        outcomes.append(replayed)
+    return outcomes

@@ -1,0 +1,265 @@
+"""SPARQL 1.1 Update turned into a `ChangeSet`, without writing anything.
+
+The published store must not change before the shapes have seen the result, and pyoxigraph applies an
+update only by writing it. So the update is evaluated by rdflib's SPARQL Update engine over an overlay:
+reads go to the store (through `Store.quads_for_pattern`) minus what earlier operations of the same
+request removed plus what they added; writes go to the overlay. The overlay at the end is the change.
+The default graph of an update is the store's own default graph (the national data lives in named graphs;
+use ``GRAPH`` or ``WITH``), as in the SPARQL 1.1 Update recommendation and Oxigraph's server.
+
+``LOAD`` and ``SERVICE`` would make the server fetch a URL: both are refused unless the URL is on the
+allow-list, and allowed ``SERVICE`` clauses are answered through `ccg_graph.federation` first.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import rdflib.plugins.sparql
+from rdflib import BNode, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Dataset, Graph
+from rdflib.plugins.sparql import update as rdflib_update
+from rdflib.plugins.sparql.algebra import translateUpdate
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import QueryContext
+from rdflib.store import Store as RdflibStore
+
+from ccg_graph.errors import BadQuery
+from ccg_graph.federation import ServiceNotAllowed, inline_services, is_allowed
+from ccg_graph.store.base import Store
+from ccg_graph.writes.changes import ChangeSet
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LOAD_LIMIT_BYTES = 64 * 1024 * 1024
+
+# rdflib fetches the IRI of every FROM, USING and LOAD from the web unless this is off. Off, USING copies
+# the named graph from the dataset instead, which is what a store does; LOAD is handled by `_load` below.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def to_ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise BadQuery(f"unsupported term in an update: {term!r}")
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _graph_to_ox(identifier: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    if identifier is None or identifier == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    term = to_ox(identifier)
+    assert not isinstance(term, ox.Literal)
+    return term
+
+
+def _graph_to_rdflib(graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> URIRef | BNode:
+    if isinstance(graph_name, ox.DefaultGraph):
+        return DATASET_DEFAULT_GRAPH_ID
+    return to_rdflib(graph_name)  # type: ignore[return-value]
+
+
+class OverlayStore(RdflibStore):
+    """An rdflib store reading `base` through the overlay `changes`, writing only to the overlay."""
+
+    context_aware = True
+    graph_aware = True
+    formula_aware = False
+    transaction_aware = False
+
+    def __init__(self, base: Store) -> None:
+        super().__init__()
+        self.base = base
+        self.changes = ChangeSet()
+        self._empty_graphs: set[object] = set()
+        self._namespaces: dict[str, URIRef] = {}
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def _quads(self, pattern: tuple, context: Graph | None) -> Iterator[ox.Quad]:
+        s, p, o = (None if term is None else to_ox(term) for term in pattern)
+        graph = None if context is None else _graph_to_ox(context.identifier)
+        for quad in self.base.quads_for_pattern(s, p, o, graph):
+            if quad not in self.changes.removed:
+                yield quad
+        for quad in list(self.changes.added):
+            if (
+                (s is None or quad.subject == s)
+                and (p is None or quad.predicate == p)
+                and (o is None or quad.object == o)
+                and (graph is None or quad.graph_name == graph)
+            ):
+                yield quad
+
+    def triples(self, triple_pattern, context=None):  # type: ignore[override]
+        if any(not isinstance(t, URIRef | BNode | Literal | type(None)) for t in triple_pattern):
+            raise BadQuery("property paths in update templates are not supported")
+        for quad in self._quads(triple_pattern, context):
+            triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+            yield triple, iter([Graph(store=self, identifier=_graph_to_rdflib(quad.graph_name))])
+
+    def __len__(self, context=None) -> int:  # type: ignore[override]
+        return sum(1 for _ in self._quads((None, None, None), context))
+
+    def contexts(self, triple=None):  # type: ignore[override]
+        seen: set[object] = set()
+        names = [ox.NamedNode(iri) for iri in self.base.named_graphs()]
+        names += [q.graph_name for q in self.changes.added if not isinstance(q.graph_name, ox.DefaultGraph)]
+        for name in names:
+            identifier = _graph_to_rdflib(name)
+            if identifier in seen:
+                continue
+            seen.add(identifier)
+            graph = Graph(store=self, identifier=identifier)
+            if triple is None or any(True for _ in self.triples(triple, graph)):
+                yield graph
+        for identifier in self._empty_graphs - seen:
+            yield Graph(store=self, identifier=identifier)
+
+    # -- writing --------------------------------------------------------------------------------------
+
+    def add(self, triple, context, quoted=False) -> None:  # type: ignore[override]
+        s, p, o = (to_ox(t) for t in triple)
+        self.changes.add(ox.Quad(s, p, o, _graph_to_ox(getattr(context, "identifier", None))))
+
+    def remove(self, triple_pattern, context=None) -> None:  # type: ignore[override]
+        for quad in list(self._quads(triple_pattern, context)):
+            self.changes.remove(quad)
+
+    def add_graph(self, graph: Graph) -> None:
+        self._empty_graphs.add(graph.identifier)
+
+    def remove_graph(self, graph: Graph) -> None:
+        self.remove((None, None, None), graph)
+        self._empty_graphs.discard(graph.identifier)
+
+    # -- namespaces (only what rdflib's evaluator asks for) ----------------------------------------------
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        self._namespaces[prefix] = namespace
+
+    def namespace(self, prefix: str) -> URIRef | None:
+        return self._namespaces.get(prefix)
+
+    def prefix(self, namespace: URIRef) -> str | None:
+        return next((p for p, n in self._namespaces.items() if n == namespace), None)
+
+    def namespaces(self):  # type: ignore[override]
+        yield from self._namespaces.items()
+
+
+def _check_loads(update: object, allow_list: tuple[str, ...]) -> None:
+    for operation in update.algebra:  # type: ignore[attr-defined]
+        if operation.name == "Load":
+            source = str(operation.iri)
+            if not is_allowed(source, allow_list):
+                raise ServiceNotAllowed(
+                    f"LOAD <{source}> is not allowed: this server only fetches URLs on its allow-list "
+                    "(CCG_GRAPH_SERVICE_ALLOW)"
+                )
+
+
+def _load_operation(overlay: OverlayStore, timeout: float) -> callable:  # type: ignore[valid-type]
+    """LOAD of an allow-listed URL: fetched with a size limit, parsed by pyoxigraph, added to the overlay."""
+
+    def load(context: QueryContext, operation: CompValue) -> None:
+        source = str(operation.iri)
+        request = urllib.request.Request(source, headers={"Accept": "text/turtle, application/n-triples;q=0.9"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read(LOAD_LIMIT_BYTES + 1)
+            media = response.headers.get_content_type()
+        if len(payload) > LOAD_LIMIT_BYTES:
+            raise BadQuery(f"LOAD <{source}>: the document is larger than {LOAD_LIMIT_BYTES} bytes")
+        rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
+        graph = ox.NamedNode(str(operation.graphiri)) if operation.graphiri else ox.DefaultGraph()
+        for triple in ox.parse(payload, format=rdf_format, base_iri=source, without_named_graphs=True):
+            overlay.changes.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+
+    return load
+
+
+def _apply_protocol_dataset(update: object, using: tuple[str, ...], using_named: tuple[str, ...]) -> None:
+    """Protocol `using-graph-uri`/`using-named-graph-uri` act as USING clauses on every DELETE/INSERT."""
+    if not using and not using_named:
+        return
+    for operation in update.algebra:  # type: ignore[attr-defined]
+        if operation.name != "Modify":
+            continue
+        if operation.using or operation.withClause:
+            raise BadQuery(
+                "the update names its dataset (USING or WITH) and the request gives using-graph-uri or "
+                "using-named-graph-uri: give one or the other (SPARQL 1.1 Protocol, section 2.2.3)"
+            )
+        operation.using = [CompValue("UsingClause", default=URIRef(g)) for g in using] + [
+            CompValue("UsingClause", named=URIRef(g)) for g in using_named
+        ]
+
+
+def changes_from_update(
+    store: Store,
+    text: str,
+    *,
+    allow_list: tuple[str, ...] = (),
+    timeout: float = 30.0,
+    using: tuple[str, ...] = (),
+    using_named: tuple[str, ...] = (),
+) -> ChangeSet:
+    """The change a SPARQL 1.1 Update request would make to `store`, normalised; the store is unchanged."""
+    text = inline_services(text, allow_list, timeout)
+    try:
+        update = translateUpdate(parseUpdate(text))
+    except Exception as err:  # pyparsing raises its own exception types
+        raise BadQuery(f"SPARQL Update syntax error: {err}") from err
+    _check_loads(update, allow_list)
+    _apply_protocol_dataset(update, using, using_named)
+    overlay = OverlayStore(store)
+    dataset = Dataset(store=overlay, default_union=False)
+    operations = {**_OPERATIONS, "Load": _load_operation(overlay, timeout)}
+    for operation in update.algebra:
+        context = QueryContext(dataset, initBindings={})
+        context.graph = dataset.default_graph  # DEFAULT means the store's default graph, not the union
+        context.prologue = operation.prologue
+        try:
+            operations[operation.name](context, operation)
+        except BadQuery:
+            raise
+        except Exception as err:
+            if not operation.silent:
+                raise BadQuery(f"the update could not be applied ({operation.name}): {err}") from err
+    return overlay.changes.normalise(store.contains)
+
+
+#: rdflib's evaluator for each SPARQL 1.1 Update operation (run in lexical order, as the spec requires).
+_OPERATIONS = {
+    "Clear": rdflib_update.evalClear,
+    "Drop": rdflib_update.evalDrop,
+    "Create": rdflib_update.evalCreate,
+    "Add": rdflib_update.evalAdd,
+    "Move": rdflib_update.evalMove,
+    "Copy": rdflib_update.evalCopy,
+    "InsertData": rdflib_update.evalInsertData,
+    "DeleteData": rdflib_update.evalDeleteData,
+    "DeleteWhere": rdflib_update.evalDeleteWhere,
+    "Modify": rdflib_update.evalModify,
+}

@@ -1,0 +1,56 @@
+"""`ccg-graph validate` as a steward runs it: on its own, against the graph, reports, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ccg_graph.build import BuildSummary
+from ccg_graph.config import PROJECT_ROOT, Settings
+from tests.cli.test_cli import cli
+
+EXAMPLES = PROJECT_ROOT / "data" / "examples"
+
+
+def test_missing_nurse_fails_with_line_and_fix_conforms() -> None:
+    result = cli("validate", str(EXAMPLES / "governing-body-missing-nurse.ttl"))
+    assert result.returncode == 1, result.stderr
+    assert "<https://w3id.org/ccg-graph/id/ccg/00C/governing-body>" in result.stdout
+    assert "governing-body-missing-nurse.ttl:21" in result.stdout
+    assert "at least one registered nurse" in result.stdout and "ccgsh:GoverningBody-registeredNurse" in result.stdout
+    fixed = cli("validate", str(EXAMPLES / "governing-body-complete.ttl"))
+    assert fixed.returncode == 0 and "Conforms" in fixed.stdout
+
+
+def test_json_and_turtle_reports() -> None:
+    result = cli("validate", str(EXAMPLES / "governing-body-missing-nurse.ttl"), "--format", "json")
+    body = json.loads(result.stdout)
+    assert body["conforms"] is False and body["counts"] == {"Violation": 1}
+    (row,) = body["results"]
+    assert row["source_shape"] == "ccgsh:GoverningBody-registeredNurse" and row["path"] == "org:hasPost"
+    turtle = cli("validate", str(EXAMPLES / "governing-body-missing-nurse.ttl"), "--format", "turtle")
+    assert "sh:ValidationReport" in turtle.stdout and "sh:conforms false" in turtle.stdout
+
+
+def test_parse_error_gives_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n")
+    result = cli("validate", str(bad), "--against-graph", "--build-dir", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert f"{bad}:3:11" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_overlap_only_against_the_graph(national_build: BuildSummary, national_settings: Settings) -> None:
+    example = str(EXAMPLES / "practice-membership-overlap.ttl")
+    alone = cli("validate", example)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    env = {"CCG_GRAPH_BUILD_DIR": str(national_settings.build_dir)}
+    result = cli("validate", "--against-graph", example, "--format", "json", env=env)
+    assert result.returncode == 1, result.stderr
+    body = json.loads(result.stdout)
+    pairs = {(r["focus_node"], r["source_shape"], r["value"]) for r in body["results"] if r["severity"] == "Violation"}
+    practice = "<https://w3id.org/ccg-graph/id/practice/A83013>"
+    assert pairs == {
+        (practice, "ccgsh:GPPractice-noOverlappingMemberships", "<https://w3id.org/ccg-graph/id/ccg/00K>"),
+        (practice, "ccgsh:GPPractice-noOverlappingMemberships", "<https://w3id.org/ccg-graph/id/ccg/16C>"),
+    }
