@@ -27,6 +27,8 @@ class Profile:
     classes: tuple[str, ...] = ("lookup", "as_of", "lineage", "aggregate", "national_aggregate")
     #: Queries per class in the mix.
     per_class: int = 24
+    #: Let the incremental-validation benchmark time its own full validation of the same graph (minutes).
+    incremental_with_full: bool = True
     #: Compare rdflib-endpoint (its load alone takes most of a minute on the national graph).
     rdflib_endpoint: bool = True
 
@@ -44,6 +46,7 @@ QUICK = Profile(
     request_timeout_seconds=5,
     http_longest_seconds=3,
     classes=("lookup", "as_of", "lineage", "aggregate"),
+    incremental_with_full=False,
 )
 FULL = Profile(
     name="full",

@@ -199,7 +199,10 @@ class Run:
         self.log("incremental validation")
         self.data["incremental_validation"] = self.attempt(
             "validation.incremental",
-            lambda: validation.incremental_validation(self.settings.model_copy(update={"build_dir": build_dirs[1]})),
+            lambda: validation.incremental_validation(
+                self.settings.model_copy(update={"build_dir": build_dirs[1]}),
+                with_full=profile.incremental_with_full,
+            ),
         )
 
         self.data["ratios"] = ratios.compute(self.data)
