@@ -41,10 +41,10 @@ QUICK = Profile(
     scales=(1, 2),
     validation_scales=(1, 4),
     validation_base="context",
-    http_seconds=1.5,
+    http_seconds=1.0,
     http_max_requests=4000,
     request_timeout_seconds=5,
-    http_longest_seconds=3,
+    http_longest_seconds=2.5,
     classes=("lookup", "as_of", "lineage", "aggregate"),
     incremental_with_full=False,
 )
