@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test assets deps-system build validate lint clean guide conformance fuzz soak
+.PHONY: run test install install-test assets deps-system build validate lint clean guide conformance fuzz soak bench bench-quick bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -38,6 +38,10 @@ $(VENDOR_DIR)/.installed: web/package.json web/package-lock.json
 
 assets: $(VENDOR_DIR)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
 install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets
 
@@ -46,8 +50,9 @@ run: install
 	$(BIN)/ccg-graph serve --build-dir $(BUILD_DIR) --build-if-missing
 
 ## System packages the tests drive for real (Debian): headless Chromium and its driver for the page tests,
-## Virtuoso for the remote-store tests (the -bin package: the server without a system service).
-SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin
+## Virtuoso for the remote-store tests (the -bin package: the server without a system service), and wrk,
+## the HTTP load generator of the benchmark harness (its end-to-end test).
+SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin wrk
 
 deps-system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,8 +62,8 @@ deps-system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## make test: install with test extras (and the system packages the tests drive) and run every test
-test: install-test deps-system
+## make test: install with test and bench extras (and the system packages the tests drive) and run every test
+test: install-test deps-system $(VENV)/.installed-bench
 	$(BIN)/python -m pytest
 
 ## make conformance: the W3C SPARQL 1.1 Protocol, Graph Store and Service Description tests (also in make test)
@@ -84,8 +89,21 @@ guide: install-test
 	$(BIN)/python -m ccg_graph.guide --build-dir $(BUILD_DIR)
 
 lint: install-test
-	$(BIN)/ruff check ccg_graph tests
-	$(BIN)/ruff format --check ccg_graph tests
+	$(BIN)/ruff check ccg_graph tests bench
+	$(BIN)/ruff format --check ccg_graph tests bench
+
+## make bench-deps: the bench extras and wrk, the HTTP load generator (from Debian, when it is missing)
+bench-deps: install-test $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "wrk is missing: apt-get install wrk (as root)"; exit 2; }
+
+## make bench: the full benchmark (national graph and its 10x synthetic scale-up); figures into bench/README.md
+bench: bench-deps
+	$(BIN)/python -m bench
+
+## make bench-quick: the same harness, shorter runs and smaller sizes (under 3 minutes on 2 cores)
+bench-quick: bench-deps
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(BUILD_DIR) .pytest_cache
