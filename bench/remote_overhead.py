@@ -80,8 +80,11 @@ def run(oxigraph: str = "http://127.0.0.1:7878", repeats: int = 30) -> dict:
         try:
             for name, text in texts.items():
                 direct_params = {"query": text, "union-default-graph": ""}
-                direct = _time(lambda p=direct_params: client.post(f"{oxigraph}/query", data=p, headers=ACCEPT), repeats)
-                through = _time(lambda t=text: client.post(f"{url}/sparql", data={"query": t}, headers=ACCEPT), repeats)
+                direct_url, through_url = f"{oxigraph}/query", f"{url}/sparql"
+                direct = _time(lambda p=direct_params, u=direct_url: client.post(u, data=p, headers=ACCEPT), repeats)
+                through = _time(
+                    lambda t=text, u=through_url: client.post(u, data={"query": t}, headers=ACCEPT), repeats
+                )
                 entry = report["lookups"].setdefault(name, {"direct_ms": round(direct, 2)})  # type: ignore[union-attr]
                 entry[f"ccg_graph_{union}_ms"] = round(through, 2)
                 entry[f"ratio_{union}"] = round(through / direct, 2)
