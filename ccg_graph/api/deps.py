@@ -18,5 +18,15 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+# FastAPI runs a plain-function dependency in its thread pool, a hop that costs more than a lookup query;
+# these coroutine versions run on the event loop.
+async def _store(request: Request) -> Store:
+    return get_store(request)
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+StoreDep = Annotated[Store, Depends(_store)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
