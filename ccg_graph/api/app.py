@@ -14,6 +14,7 @@ from ccg_graph import __version__
 from ccg_graph.api.compression import LinkedDataGZip
 from ccg_graph.api.errors import install_error_handlers
 from ccg_graph.api.headers import SecurityHeaders
+from ccg_graph.api.openapi import COMMON_ERRORS
 from ccg_graph.api.routes import (
     dataset,
     docs,
@@ -104,18 +105,18 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(docs.router)
-    app.include_router(sparql.router)
-    app.include_router(queries.router)
-    app.include_router(graph_store.router)
-    app.include_router(submissions.router)
-    app.include_router(validate.router)
-    app.include_router(query_page.router)
+    app.include_router(health.router, responses=COMMON_ERRORS)
+    app.include_router(docs.router, responses=COMMON_ERRORS)
+    app.include_router(sparql.router, responses=COMMON_ERRORS)
+    app.include_router(queries.router, responses=COMMON_ERRORS)
+    app.include_router(graph_store.router, responses=COMMON_ERRORS)
+    app.include_router(submissions.router, responses=COMMON_ERRORS)
+    app.include_router(validate.router, responses=COMMON_ERRORS)
+    app.include_router(query_page.router, responses=COMMON_ERRORS)
     # Linked data: dereferenceable IRIs, pages, dataset description and dumps (issue 6).
-    app.include_router(pages.router)
-    app.include_router(resources.router)
-    app.include_router(dataset.router)
+    app.include_router(pages.router, responses=COMMON_ERRORS)
+    app.include_router(resources.router, responses=COMMON_ERRORS)
+    app.include_router(dataset.router, responses=COMMON_ERRORS)
     app.add_middleware(LinkedDataGZip)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

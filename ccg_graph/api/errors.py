@@ -11,6 +11,7 @@ import json
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from ccg_graph.errors import BadInput, CCGGraphError, QueryTimeout, ServerBusy, Unauthorized, ValidationFailed
@@ -58,6 +59,18 @@ async def handle_unexpected_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=500)
 
 
+async def handle_invalid_request(request: Request, exc: Exception) -> Response:
+    """FastAPI's own parameter checks (a page number below 1, a missing field) in the same error body."""
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
+        problems.append(f"{where or 'request'}: {error.get('msg', 'invalid')}")
+    body = {"error": "InvalidParameter", "message": "; ".join(problems) or "invalid request"}
+    return JSONResponse(body, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.add_exception_handler(CCGGraphError, handle_ccg_graph_error)
     app.add_exception_handler(Exception, handle_unexpected_error)

@@ -50,7 +50,10 @@ def _triples(store: Store, query: str, bindings: dict[str, ox.NamedNode]) -> set
 
 def describe(store: Store, iri: str) -> list[ox.Triple]:
     """The description of `iri`, sorted; `NotFound` when the graph says nothing of it."""
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as err:  # a path no IRI of the graph can have (a quote, a space ...)
+        raise NotFound(f"<{iri}> is not an IRI of this graph") from err
     if iri == ONTOLOGY_IRI:
         return describe_ontology(store)
     triples = _triples(store, _CBD, {"s": node})

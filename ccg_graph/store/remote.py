@@ -319,11 +319,15 @@ class SparqlStore(Store):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         try:
             text = bind_values(sparql, bindings or {})
         except ValueError as err:
             raise BadQuery(str(err)) from err
+        if base_iri:
+            # A BASE of the query's own, later in the prologue, still wins, as it would on the server.
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         form = query_form(text)
         params = self._dataset(text, list(default_graph_uris or ()), list(named_graph_uris or ()))
         response = self._post_query(text, params, _ACCEPT[form], stream=True)

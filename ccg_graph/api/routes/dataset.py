@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ccg_graph.api.caching import conditional_response
 from ccg_graph.api.deps import StoreDep
+from ccg_graph.api.openapi import RDF_CONTENT
 from ccg_graph.api.representations import (
     absolute_base,
     alternate_links,
@@ -73,6 +74,7 @@ def _describe(request: Request, store: Store, media: str) -> Response:
     "/dataset",
     methods=GET_AND_HEAD,
     summary="VoID and DCAT description of the dataset",
+    responses=RDF_CONTENT,
 )
 async def dataset(request: Request, store: StoreDep, mediatype: MediaTypeQuery = None) -> Response:
     media = choose(request.headers.get("accept"), mediatype)
@@ -80,7 +82,10 @@ async def dataset(request: Request, store: StoreDep, mediatype: MediaTypeQuery =
 
 
 @router.api_route(
-    "/.well-known/void", summary="VoID description of the dataset (RFC 5785 well-known location)", methods=GET_AND_HEAD
+    "/.well-known/void",
+    summary="VoID description of the dataset (RFC 5785 well-known location)",
+    methods=GET_AND_HEAD,
+    responses=RDF_CONTENT,
 )
 async def well_known_void(request: Request, store: StoreDep, mediatype: MediaTypeQuery = None) -> Response:
     media = choose(request.headers.get("accept"), mediatype)
@@ -91,6 +96,7 @@ async def well_known_void(request: Request, store: StoreDep, mediatype: MediaTyp
     "/download/{name}",
     summary="Download a dump (ccg-graph.nq.gz, ccg-graph.trig.gz) or its .sha256",
     methods=GET_AND_HEAD,
+    responses={200: {"content": {"application/gzip": {}, "application/n-quads": {}, "text/plain": {}}}},
 )
 async def download(name: str, request: Request) -> Response:
     files = dump_files(request)

@@ -178,6 +178,7 @@ def shape(
     "/context.jsonld",
     methods=GET_AND_HEAD,
     summary="The JSON-LD @context of every JSON-LD answer",
+    responses={200: {"content": {"application/ld+json": {}}}},
 )
 def jsonld_context(request: Request, store: StoreDep) -> Response:
     def make() -> Response:
