@@ -27,12 +27,12 @@ from rdflib.namespace import XSD
 
 from ccg_graph.config import Settings, get_settings
 from ccg_graph.store.base import Store
-from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
-from ccg_graph.validation.focus import focus_marks, focused_shapes
+from ccg_graph.validation.engine import load_ontology, load_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 from ccg_graph.validation.parse import ParsedRdf, read_files
 from ccg_graph.validation.reach import ReachPlan, compile_shapes
+from ccg_graph.validation.targeting import FocusedValidator
 
 _XSD_STRING = str(XSD.string)
 
@@ -45,6 +45,16 @@ def _plan_for(shapes_dir: str) -> ReachPlan:
 def reach_plan(settings: Settings) -> ReachPlan:
     """The reach plan of the shapes in `settings.shapes_dir` (compiled once per process)."""
     return _plan_for(str(settings.shapes_dir.resolve()))
+
+
+@lru_cache(maxsize=4)
+def _validator_for(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
+    return FocusedValidator(load_shapes(Path(shapes_dir)), load_ontology(Path(ontology_dir)))
+
+
+def focused_validator(settings: Settings) -> FocusedValidator:
+    """The focused validator of the shapes and ontology in `settings` (built once per process)."""
+    return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
 
 
 def to_rdflib(term):
@@ -104,7 +114,7 @@ def validate_change(
     timings: dict[str, float | int] = {}
     clock = time.perf_counter()
     plan = reach_plan(settings)
-    shapes, ontology = load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir)
+    validator = focused_validator(settings)
     gained, lost = _effective_change(store, added, removed)
     graph = ChangedGraph(source_for(store, prefer_sparql=prefer_sparql), gained, lost)
     timings["change_seconds"] = time.perf_counter() - clock
@@ -119,10 +129,8 @@ def validate_change(
 
     mark = time.perf_counter()
     focus_terms = {to_rdflib(n) for n in focus}
-    data = as_prepared_graph((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples)
-    for marker in focus_marks(focus_terms):
-        data.add(marker)
-    _, report = run_pyshacl(data, focused_shapes(shapes), ontology, inplace=True)
+    data = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples]
+    _, report = validator.validate(data, focus_terms, triples)
     outcome = outcome_from_report(report, keep_focus=focus_terms)
     timings["shacl_seconds"] = time.perf_counter() - mark
     timings.update(
