@@ -57,8 +57,12 @@ def focused_validator(settings: Settings) -> FocusedValidator:
     return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
 
 
+@lru_cache(maxsize=1 << 16)
 def to_rdflib(term):
-    """A pyoxigraph term as rdflib would have read it from N-Quads (plain literals without xsd:string)."""
+    """A pyoxigraph term as rdflib would have read it from N-Quads (plain literals without xsd:string).
+
+    Remembered: the same predicates, classes and hub nodes recur in every neighbourhood.
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -44,6 +44,7 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from ccg_graph.validation import pyshacl_speedups
 from ccg_graph.validation.engine import PreparedQueryGraph
 
 _THIS = Variable("this")
@@ -179,6 +180,7 @@ class FocusedValidator:
                 raise UnsupportedTargets(f"the shapes use {feature}, which focused validation does not apply")
         apply_patches()
         assign_baked_in()
+        pyshacl_speedups.install()
         self.shapes_graph = ShapesGraph(shapes)
         self._lock = Lock()
         self._targets: list[ShapeTargets] = []
