@@ -214,7 +214,7 @@ class FocusedValidator:
             ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in self._ontology_triples
         ]
 
-    def _data_graph(self, triples: Iterable[tuple]) -> PreparedQueryGraph:
+    def data_graph(self, triples: Iterable[tuple]) -> PreparedQueryGraph:
         graph = PreparedQueryGraph()
         graph.addN((s, p, o, graph) for s, p, o in triples)
         graph.addN((s, p, o, graph) for s, p, o in self._ontology_triples)
@@ -294,7 +294,7 @@ class FocusedValidator:
 
         `oxigraph_triples`, the same triples as pyoxigraph terms, saves a conversion when SPARQL targets run.
         """
-        data = self._data_graph(triples)
+        data = self.data_graph(triples)
         focus_set = {n for n in focus if not isinstance(n, Literal)}
         with self._lock:
             graph = DataGraph.from_rdflib_graph(data)
