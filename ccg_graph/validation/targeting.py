@@ -159,12 +159,12 @@ def to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
-def from_oxigraph(term):
+def from_oxigraph(term) -> URIRef | BNode:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    raise TypeError(f"a SPARQL target selected a literal: {term}")
+    raise TypeError(f"a focus node restricted to IRIs came back as {term!r}")
 
 
 class FocusedValidator:
@@ -194,6 +194,7 @@ class FocusedValidator:
                 helper = target["qh"]
                 select = helper.apply_prefixes(helper.select_text)
                 sparql.append(SparqlTarget(select, required_patterns(select), portable(select)))
+                _restricted(select, [])  # fail here, not during a write, if it cannot be restricted
             self._targets.append(
                 ShapeTargets(
                     shape,
@@ -283,8 +284,8 @@ class FocusedValidator:
         if named:
             found |= {from_oxigraph(row["this"]) for row in store.query(_restricted(target.select, named))}
         if blank:  # blank nodes cannot be named in VALUES: run unrestricted and keep the candidates
-            rows = store.query(target.select)
-            found |= {n for n in (from_oxigraph(row["this"]) for row in rows if row["this"] is not None) if n in blank}
+            selected = (row["this"] for row in store.query(target.select))
+            found |= {n for n in (BNode(t.value) for t in selected if isinstance(t, ox.BlankNode)) if n in blank}
         return found
 
     def validate(

@@ -9,17 +9,21 @@ agree on every case.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pyshacl.shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import Graph, Literal, URIRef
 
 from ccg_graph.config import Settings
+from ccg_graph.store import EmbeddedStore
+from ccg_graph.validate import load_ontology, load_shapes, validate_change, validate_graph
 from ccg_graph.validation import pyshacl_speedups
 from ccg_graph.validation.incremental import focused_validator
 from ccg_graph.validation.targeting import portable, required_patterns
 from tests.shapes.support import CASES_DIR, CONTEXT_FILE
 from tests.shapes.test_shapes import case_data, read_case
+from tests.validation.test_equivalence import ox_triples, rows
 
 ORG = "http://www.w3.org/ns/org#"
 
@@ -85,3 +89,38 @@ def test_constraint_parameter_list_keeps_order_and_membership() -> None:
     assert extra in copied and extra not in parameters
     assert all(p in copied for p in ALL_CONSTRAINT_PARAMETERS)
     assert URIRef("http://www.w3.org/ns/shacl#notAParameter") not in copied
+
+
+BLANK_MEMBERSHIP = """
+@base <https://w3id.org/ccg-graph/id/> .
+@prefix ccg:  <https://w3id.org/ccg-graph/def#> .
+@prefix org:  <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+
+<practice/A83010> a ccg:GPPractice ; skos:prefLabel "Moorlands Surgery"@en ; ccg:odsCode "A83010" .
+[] a org:Membership ;
+    org:member <practice/A83010> ; org:organization <ccg/00C> ; org:role ccg:MemberPracticeRole ;
+    org:memberDuring [ a time:Interval ; time:hasBeginning <instant/2013-04-01> ;
+                       time:hasEnd [ a time:Instant ; time:inXSDDate "2020-07-04"^^xsd:date ] ] .
+"""
+
+
+def test_blank_node_focus_nodes_are_targeted_and_validated_like_full_validation() -> None:
+    """A membership submitted as a blank node (SPARQL targets cannot name it in VALUES) is still found."""
+    settings = Settings()
+    validator = focused_validator(settings)
+    context = Graph().parse(CONTEXT_FILE, format="turtle")
+    addition = Graph().parse(data=BLANK_MEMBERSHIP, format="turtle")
+    membership = next(addition.subjects(URIRef(f"{ORG}member"), None))
+    ours, theirs = targets(validator, validator.data_graph(context + addition))
+    assert ours == theirs
+    assert membership in ours[URIRef("https://w3id.org/ccg-graph/shapes#PracticeMembership-withinOrganisationLifetime")]
+
+    store = EmbeddedStore()
+    store.native.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(context))
+    full = validate_graph(context + addition, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+    incremental = validate_change(store, ox_triples(addition), settings=settings)
+    assert rows(incremental) == rows(full)
+    assert [r.source_shape for r in incremental.results] == ["ccgsh:PracticeMembership-withinOrganisationLifetime"]
