@@ -16,7 +16,7 @@ memory, takes the submission out, and then measures:
 * equivalence: for each change, the full run's results about the focus nodes incremental validation checked
   equal the incremental results; for the membership change, the full run's results about every other node
   equal those of the national graph as built (nothing outside the checked nodes changed);
-* optionally (`--focus-nodes-baseline`), pySHACL's own `focus_nodes` option on the whole graph, profiled.
+* optionally (`--focus-nodes-baseline`), pySHACL's own `focus_nodes` option on the whole graph.
 
 The machine may be shared: every timing comes with the 1-minute load average when it was taken, and the
 speed-up is the ratio of two timings taken in the same run.
@@ -195,9 +195,12 @@ def _pyshacl_focus_nodes_on_neighbourhood(store: EmbeddedStore, added, removed, 
     shapes, ontology = load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir)
     focus_list = [to_rdflib(n) for n in focus]
     runs = []
-    for _ in range(2):
+    profile = cProfile.Profile()
+    for attempt in range(3):
         loads = _load()
         start = time.perf_counter()
+        if attempt == 2:
+            profile.enable()
         pyshacl_validate(
             data,
             shacl_graph=shapes,
@@ -207,8 +210,16 @@ def _pyshacl_focus_nodes_on_neighbourhood(store: EmbeddedStore, added, removed, 
             allow_warnings=True,
             focus_nodes=focus_list,
         )
-        runs.append(time.perf_counter() - start)
-    return {"seconds": round(min(runs), 3), "load_average_1min": loads, "focus_nodes": len(focus_list)}
+        if attempt == 2:
+            profile.disable()
+        else:
+            runs.append(time.perf_counter() - start)
+    return {
+        "seconds": round(min(runs), 3),
+        "load_average_1min": loads,
+        "focus_nodes": len(focus_list),
+        "profile_top_functions": _profile_top(profile, 8),
+    }
 
 
 def _rows(results, keep) -> list[str]:
@@ -262,7 +273,8 @@ def run(
     figures["submission_triples"] = len({q.triple for q in submission})
 
     figures["incremental"], outcome = _measure(store, submission, (), settings, repeats)
-    focus_ccg = {compact(to_rdflib(n)) for n in _focus_nodes(store, submission, (), settings)}
+    checked_ccg = _focus_nodes(store, submission, (), settings)
+    focus_ccg = {compact(to_rdflib(n)) for n in checked_ccg}
     figures["pyshacl_focus_nodes_on_neighbourhood"] = _pyshacl_focus_nodes_on_neighbourhood(
         store, submission, (), settings
     )
@@ -310,15 +322,17 @@ def run(
             figures["full_membership_change"]["seconds"] / figures["membership_change"]["warm_median_seconds"], 1
         )
     if focus_nodes_baseline:
-        # pySHACL's own option, on the whole graph: every target is still evaluated over all of it and then
-        # filtered by list membership, which is what makes it slow (see the profile's top functions).
+        # pySHACL's own option, on the whole graph (the CCG in it, as after the submission): every target is
+        # still evaluated over all of it and then filtered by list membership.
         from pyshacl import validate as pyshacl_validate
 
-        focus_list = [to_rdflib(n) for n in _focus_nodes(store, submission, (), settings)]
-        profile = cProfile.Profile()
+        for quad in added:
+            data.remove((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        for quad in removed:
+            data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        focus_list = [to_rdflib(n) for n in checked_ccg if isinstance(n, ox.NamedNode)]
         load = _load()
         clock = time.perf_counter()
-        profile.enable()
         pyshacl_validate(
             data,
             shacl_graph=shapes,
@@ -328,12 +342,10 @@ def run(
             allow_warnings=True,
             focus_nodes=focus_list,
         )
-        profile.disable()
-        figures["pyshacl_focus_nodes"] = {
+        figures["pyshacl_focus_nodes_on_national_graph"] = {
             "seconds": round(time.perf_counter() - clock, 2),
             "load_average_1min": load,
             "focus_nodes": len(focus_list),
-            "top_functions": _profile_top(profile),
         }
     return figures
 
