@@ -5,13 +5,16 @@ target. A change of a few hundred triples can only alter the results of the focu
 reads one of the changed triples, and those are found by walking the shapes' reach plan
 (`ccg_graph.validation.reach`) backwards from each changed triple. Validating those focus nodes needs only
 the triples their validation reads, found by walking the plan forwards in the changed graph
-(`ccg_graph.validation.neighbourhood`). pySHACL then runs on that small graph (plus the ontology) and the
-results are kept for the affected focus nodes only: other nodes in the small graph sit at its edge, with part
-of their neighbourhood missing, and their results in the full graph are unchanged by the change.
+(`ccg_graph.validation.neighbourhood`). pySHACL then validates that small graph (plus the ontology) on those
+focus nodes only, through `ccg_graph.validation.targeting.FocusedValidator`: its shapes graph is built once per
+process, and each shape's focus nodes are found by set and index look-ups instead of evaluating every target.
+Other nodes in the small graph sit at its edge, with part of their neighbourhood missing, and their results in
+the full graph are unchanged by the change, so they are never targeted.
 
-Why not pySHACL's `focus_nodes` option: it still loads the whole graph into rdflib, still evaluates every
-target over it, and then filters each shape's targets by membership of a Python list (O(targets x focus)),
-so on the national graph it is no faster than full validation (measured in bench/incremental_validation.py).
+Why not pySHACL's `focus_nodes` option: it evaluates every target of every shape first and then filters each
+shape's targets by membership of a Python list (O(targets x focus), blank nodes dropped). On the whole national
+graph it is no faster than full validation; even on the small graph it is about four times slower than our
+targeting (measured in bench/incremental_validation.py).
 """
 
 from __future__ import annotations
@@ -27,12 +30,12 @@ from rdflib.namespace import XSD
 
 from ccg_graph.config import Settings, get_settings
 from ccg_graph.store.base import Store
-from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
-from ccg_graph.validation.focus import focus_marks, focused_shapes
+from ccg_graph.validation.engine import load_ontology, load_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 from ccg_graph.validation.parse import ParsedRdf, read_files
 from ccg_graph.validation.reach import ReachPlan, compile_shapes
+from ccg_graph.validation.targeting import FocusedValidator
 
 _XSD_STRING = str(XSD.string)
 
@@ -47,8 +50,22 @@ def reach_plan(settings: Settings) -> ReachPlan:
     return _plan_for(str(settings.shapes_dir.resolve()))
 
 
+@lru_cache(maxsize=4)
+def _validator_for(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
+    return FocusedValidator(load_shapes(Path(shapes_dir)), load_ontology(Path(ontology_dir)))
+
+
+def focused_validator(settings: Settings) -> FocusedValidator:
+    """The focused validator of the shapes and ontology in `settings` (built once per process)."""
+    return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
+
+
+@lru_cache(maxsize=1 << 16)
 def to_rdflib(term):
-    """A pyoxigraph term as rdflib would have read it from N-Quads (plain literals without xsd:string)."""
+    """A pyoxigraph term as rdflib would have read it from N-Quads (plain literals without xsd:string).
+
+    Remembered: the same predicates, classes and hub nodes recur in every neighbourhood.
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -104,7 +121,7 @@ def validate_change(
     timings: dict[str, float | int] = {}
     clock = time.perf_counter()
     plan = reach_plan(settings)
-    shapes, ontology = load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir)
+    validator = focused_validator(settings)
     gained, lost = _effective_change(store, added, removed)
     graph = ChangedGraph(source_for(store, prefer_sparql=prefer_sparql), gained, lost)
     timings["change_seconds"] = time.perf_counter() - clock
@@ -119,10 +136,8 @@ def validate_change(
 
     mark = time.perf_counter()
     focus_terms = {to_rdflib(n) for n in focus}
-    data = as_prepared_graph((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples)
-    for marker in focus_marks(focus_terms):
-        data.add(marker)
-    _, report = run_pyshacl(data, focused_shapes(shapes), ontology, inplace=True)
+    data = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples]
+    _, report = validator.validate(data, focus_terms, triples)
     outcome = outcome_from_report(report, keep_focus=focus_terms)
     timings["shacl_seconds"] = time.perf_counter() - mark
     timings.update(

@@ -163,11 +163,11 @@ class ChangedGraph:
         answer = {}
         for node in nodes:
             base = self._cache[(node, predicate, inverse)]
-            extra = self._added_by.get((node, predicate, inverse), [])
-            if self.include_removed:
-                answer[node] = list({*base, *extra})
-            else:
-                answer[node] = list({*(t for t in base if t not in self.removed), *extra})
+            extra = self._added_by.get((node, predicate, inverse))
+            if not self.include_removed and self.removed:
+                kept = [t for t in base if t not in self.removed]
+                base = kept if len(kept) < len(base) else base
+            answer[node] = list({*base, *extra}) if extra else base
         return answer
 
     def witness(self, node: Term, predicate: str | None, inverse: bool) -> list[ox.Triple]:

@@ -50,6 +50,7 @@ class ReachPlan:
     steps: dict[int, list[Step]] = field(default_factory=lambda: defaultdict(list))
     epsilon: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     state_count: int = 1
+    _closures: dict[frozenset[int], frozenset[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def new_state(self) -> int:
         self.state_count += 1
@@ -60,6 +61,7 @@ class ReachPlan:
     ) -> int:
         target = self.new_state() if target is None else target
         step = Step(predicate, inverse, target, exists_only)
+        self._closures.clear()
         if step not in self.steps[source]:
             self.steps[source].append(step)
         return target
@@ -67,17 +69,22 @@ class ReachPlan:
     def link(self, source: int, target: int) -> None:
         if source != target:
             self.epsilon[source].add(target)
+            self._closures.clear()
 
-    def closure(self, states: set[int]) -> set[int]:
-        """The states reachable from `states` through epsilon links."""
-        seen = set(states)
-        todo = list(states)
-        while todo:
-            for nxt in self.epsilon.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen
+    def closure(self, states: set[int]) -> frozenset[int]:
+        """The states reachable from `states` through epsilon links (remembered: walks ask the same sets often)."""
+        key = frozenset(states)
+        found = self._closures.get(key)
+        if found is None:
+            seen = set(states)
+            todo = list(states)
+            while todo:
+                for nxt in self.epsilon.get(todo.pop(), ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            found = self._closures[key] = frozenset(seen)
+        return found
 
     def incoming(self) -> dict[int, list[tuple[int, Step]]]:
         """For each state, the (source state, step) pairs leading into it."""
