@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -54,6 +57,15 @@ def make_executor(settings: Settings, store: Store) -> QueryExecutor:
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
+async def warm_validation(settings: Settings, store: Store) -> None:
+    """Load the shapes and compile their reach plan in the background, so the first write does not wait for
+    it (a few seconds); failures here are left for the first write to report."""
+    from ccg_graph.validation.incremental import validate_change
+
+    with contextlib.suppress(Exception):
+        await anyio.to_thread.run_sync(lambda: validate_change(store, [], [], settings=settings))
+
+
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """Build the app; it opens the store `settings` name (`configured_store`) unless a `store` is given."""
 
@@ -65,9 +77,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.history = ReleaseLog(settings.build_dir) if isinstance(app.state.store, PublishedStore) else None
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
+        warming = asyncio.create_task(warm_validation(settings, app.state.store)) if settings.update_token else None
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             app.state.executor.close()
             if owned:
                 app.state.store.close()

@@ -25,19 +25,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
 
 from ccg_graph.config import Settings, get_settings
 from ccg_graph.store.base import Store
+from ccg_graph.terms import to_rdflib
 from ccg_graph.validation.engine import load_ontology, load_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 from ccg_graph.validation.parse import ParsedRdf, read_files
 from ccg_graph.validation.reach import ReachPlan, compile_shapes
 from ccg_graph.validation.targeting import FocusedValidator
-
-_XSD_STRING = str(XSD.string)
 
 
 @lru_cache(maxsize=4)
@@ -58,22 +55,6 @@ def _validator_for(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
 def focused_validator(settings: Settings) -> FocusedValidator:
     """The focused validator of the shapes and ontology in `settings` (built once per process)."""
     return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
-
-
-@lru_cache(maxsize=1 << 16)
-def to_rdflib(term):
-    """A pyoxigraph term as rdflib would have read it from N-Quads (plain literals without xsd:string).
-
-    Remembered: the same predicates, classes and hub nodes recur in every neighbourhood.
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
 
 
 def _as_triple(item: ox.Quad | ox.Triple) -> ox.Triple:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import Graph
 
 from ccg_graph.config import Settings
+from ccg_graph.terms import to_rdflib
 from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
-from ccg_graph.validation.incremental import to_rdflib
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 from ccg_graph.validation.parse import ParsedRdf
 

@@ -30,40 +30,14 @@ from rdflib.store import Store as RdflibStore
 from ccg_graph.errors import BadQuery
 from ccg_graph.federation import ServiceNotAllowed, inline_services, is_allowed
 from ccg_graph.store.base import Store
+from ccg_graph.terms import to_ox, to_rdflib
 from ccg_graph.writes.changes import ChangeSet
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LOAD_LIMIT_BYTES = 64 * 1024 * 1024
 
 # rdflib fetches the IRI of every FROM, USING and LOAD from the web unless this is off. Off, USING copies
 # the named graph from the dataset instead, which is what a store does; LOAD is handled by `_load` below.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-
-
-def to_ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise BadQuery(f"unsupported term in an update: {term!r}")
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _graph_to_ox(identifier: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:

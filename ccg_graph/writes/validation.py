@@ -16,8 +16,8 @@ from rdflib import Graph
 from ccg_graph.config import Settings
 from ccg_graph.errors import ValidationFailed
 from ccg_graph.store.base import Store
+from ccg_graph.terms import to_rdflib
 from ccg_graph.validate import ValidationOutcome, load_ontology, load_shapes, validate_graph
-from ccg_graph.writes.update import to_rdflib
 
 ChangeValidator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], ValidationOutcome]
 
