@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -132,6 +133,8 @@ class ProcessQueryExecutor:
                 await ready
             finally:
                 loop.remove_reader(fd)
+                # uvloop makes a watched descriptor non-blocking; the rest of a large message must be waited for.
+                os.set_blocking(fd, True)
         return conn.recv()
 
     async def submit(self, job: QueryJob) -> QueryAnswer:
