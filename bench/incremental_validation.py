@@ -283,13 +283,18 @@ def run(
     figures["meets_time_target"] = warm <= 0.5
 
     store.native.extend(submission)  # the national graph as built again
-    added, removed = membership_change(store, ccg)
-    figures["membership_change"], moved = _measure(store, added, removed, settings, repeats)
-    figures["membership_change"]["change"] = {
-        "added": [str(q.triple) for q in added],
-        "removed": [str(q.triple) for q in removed],
-    }
-    focus_move = {compact(to_rdflib(n)) for n in _focus_nodes(store, added, removed, settings)}
+    try:
+        added, removed = membership_change(store, ccg)
+    except NotFound as missing:  # a small base graph (the harness test) has no practice to move
+        added, removed, moved = [], [], None
+        figures["membership_change"] = {"skipped": str(missing)}
+    else:
+        figures["membership_change"], moved = _measure(store, added, removed, settings, repeats)
+        figures["membership_change"]["change"] = {
+            "added": [str(q.triple) for q in added],
+            "removed": [str(q.triple) for q in removed],
+        }
+    focus_move = {compact(to_rdflib(n)) for n in _focus_nodes(store, added, removed, settings)} if moved else set()
 
     if full or focus_nodes_baseline:
         clock = time.perf_counter()
@@ -304,6 +309,7 @@ def run(
             national.results, focus_ccg.__contains__
         ) == _rows(outcome.results, lambda _: True)
 
+    if full and moved is not None:
         for quad in removed:
             data.remove((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         for quad in added:
