@@ -90,6 +90,8 @@ def prologue(text: str) -> str:
 
 def find_service_clauses(text: str) -> list[ServiceClause]:
     """Every top-level ``SERVICE`` clause of a query or update, outermost first, left to right."""
+    if "service" not in text.lower():  # the common case, without lexing the whole text
+        return []
     regions = code_regions(text)
     prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(text)}
     clauses: list[ServiceClause] = []
