@@ -1,6 +1,8 @@
-"""The reference-data manifest (``manifest.csv``) and SHA-256 verification of the files it lists.
+"""The reference-data manifests (``manifest.csv`` and its later batches) and SHA-256 verification.
 
-The manifest is the provenance record of every source file: where it was copied from, what it describes,
+The reference data is catalogued in ``manifest.csv`` (the first batch) and in one further file per later
+batch, ``manifest-YYYY-MM.csv`` (same columns), read after it in name order. Together they are the manifest:
+the provenance record of every source file: where it was copied from, what it describes,
 which transformation (if any) was applied, and the SHA-256 of the stored bytes. Readers are handed paths that
 went through `verified_path`, so a file that was edited or truncated after it was catalogued is refused
 instead of silently producing different facts.
@@ -17,6 +19,7 @@ from ccg_graph.errors import BadInput, ChecksumMismatch, MalformedRow
 from ccg_graph.ingest._common import Row, open_table
 
 MANIFEST_NAME = "manifest.csv"
+LATER_BATCHES_GLOB = "manifest-*.csv"  # e.g. manifest-2026-12.csv: batches catalogued after the first
 
 COLUMNS = (
     "file",
@@ -55,7 +58,8 @@ class ManifestEntry:
     commit_date: date
     transformation: str
     sha256: str
-    line: int = 0  # line of manifest.csv this entry came from
+    line: int = 0  # line of its manifest file this entry came from
+    manifest: str = MANIFEST_NAME  # the manifest file (manifest.csv or a later batch's) that lists it
 
 
 def _relative_file(row: Row, number: int) -> str:
@@ -74,38 +78,45 @@ def _sha256_field(row: Row, number: int) -> str:
     return value
 
 
-def read_manifest(reference_dir: Path) -> dict[str, ManifestEntry]:
-    """All entries of ``reference_dir/manifest.csv``, keyed by relative file path, in file order.
+def manifest_files(reference_dir: Path) -> list[Path]:
+    """``manifest.csv`` first, then every later batch's ``manifest-*.csv`` in name (so date) order."""
+    later = sorted(p for p in reference_dir.glob(LATER_BATCHES_GLOB) if p.is_file())
+    return [reference_dir / MANIFEST_NAME, *later]
 
-    A file listed twice is an error: the manifest would then be ambiguous about which checksum holds.
+
+def read_manifest(reference_dir: Path) -> dict[str, ManifestEntry]:
+    """All entries of every manifest file of ``reference_dir``, keyed by relative file path, in file order.
+
+    ``manifest.csv`` must exist; later batches are optional. A file listed twice, in one manifest or in two,
+    is an error: the manifest would then be ambiguous about which checksum holds.
     """
-    table = open_table(reference_dir / MANIFEST_NAME, COLUMNS)
-    col = table.positions
     entries: dict[str, ManifestEntry] = {}
-    for row in table.rows():
-        file = _relative_file(row, col["file"])
-        if file in entries:
-            raise MalformedRow(
-                f"file {file!r} is listed twice (first on line {entries[file].line})",
-                path=row.path,
+    for path in manifest_files(reference_dir):
+        table = open_table(path, COLUMNS)
+        col = table.positions
+        for row in table.rows():
+            file = _relative_file(row, col["file"])
+            if file in entries:
+                first = entries[file]
+                where = f"line {first.line}" if first.manifest == path.name else f"{first.manifest}:{first.line}"
+                raise MalformedRow(f"file {file!r} is listed twice (first on {where})", path=row.path, line=row.line)
+            entries[file] = ManifestEntry(
+                file=file,
+                bytes=row.count(col["bytes"]),
+                data_rows=row.count(col["data_rows"]),
+                header_row=row.choice(col["header_row"], ("yes", "no")) == "yes",
+                describes=row.text(col["describes"]),
+                publisher=row.text(col["publisher"]),
+                licence=row.text(col["licence"]),
+                source_repository=row.text(col["source_repository"]),
+                source_path=row.text(col["source_path"]),
+                source_commit=row.text(col["source_commit"]),
+                commit_date=row.iso_date(col["commit_date"]),
+                transformation=row.text(col["transformation"]),
+                sha256=_sha256_field(row, col["sha256"]),
                 line=row.line,
+                manifest=path.name,
             )
-        entries[file] = ManifestEntry(
-            file=file,
-            bytes=row.count(col["bytes"]),
-            data_rows=row.count(col["data_rows"]),
-            header_row=row.choice(col["header_row"], ("yes", "no")) == "yes",
-            describes=row.text(col["describes"]),
-            publisher=row.text(col["publisher"]),
-            licence=row.text(col["licence"]),
-            source_repository=row.text(col["source_repository"]),
-            source_path=row.text(col["source_path"]),
-            source_commit=row.text(col["source_commit"]),
-            commit_date=row.iso_date(col["commit_date"]),
-            transformation=row.text(col["transformation"]),
-            sha256=_sha256_field(row, col["sha256"]),
-            line=row.line,
-        )
     return entries
 
 

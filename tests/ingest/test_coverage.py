@@ -1,4 +1,9 @@
-"""Every file in the manifest is read completely by its reader, with row counts and line numbers as listed."""
+"""Every file in the manifest that has a reader is read completely by it, with row counts and lines as listed.
+
+Files catalogued by a later batch before the ingest has a reader for them are listed in `AWAITING_READER`;
+`test_files_without_reader_are_the_known_ones` fails both when a file loses its reader and when a reader
+arrives without the list being shortened, so the list is always the true backlog.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,22 @@ import pytest
 
 from ccg_graph.ingest.manifest import read_manifest
 
-from .helpers import REFERENCE_DIR
+from .helpers import REFERENCE_DIR, has_reader
+
+#: Files of batches 2 and 3 (manifest-2026-12.csv) that no ingest reader opens yet.
+AWAITING_READER_PREFIXES = (
+    "ccg-spend-3sc/",
+    "nhs-digital-iapt/",
+    "nhse-allocations/",
+    "nhse-mental-health-dashboard/",
+    "ods-trusts/",
+    "ons-boundaries/",
+)
 
 # Parametrised at collection time. Without the data the single placeholder case still runs, and fails in
 # the `reference_dir` fixture: an empty parameter list would be reported as skipped instead.
 if (REFERENCE_DIR / "manifest.csv").is_file():
-    MANIFEST_FILES = sorted(read_manifest(REFERENCE_DIR))
+    MANIFEST_FILES = sorted(rel for rel in read_manifest(REFERENCE_DIR) if has_reader(rel))
 else:
     MANIFEST_FILES = ["<reference data missing>"]
 
@@ -28,3 +43,10 @@ def test_every_row_read_with_its_line(reference_dir: Path, load: Callable[[str],
     first = 2 if entry.header_row else 1
     # No file has multi-line records, so data row i sits on physical line i + (1 if there is a header).
     assert [r.line for r in records] == list(range(first, first + entry.data_rows))
+
+
+def test_files_without_reader_are_the_known_ones(reference_dir: Path) -> None:
+    manifest = read_manifest(reference_dir)
+    unread = {rel for rel in manifest if not has_reader(rel)}
+    assert all(manifest[rel].manifest != "manifest.csv" for rel in unread), "a batch-1 file lost its reader"
+    assert unread == {rel for rel in manifest if rel.startswith(AWAITING_READER_PREFIXES)}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from ccg_graph.errors import BadInput, ChecksumMismatch, MalformedRow
-from ccg_graph.ingest.manifest import COLUMNS, read_manifest, verified_path, verify
+from ccg_graph.ingest.manifest import COLUMNS, manifest_files, read_manifest, verified_path, verify
 
 from .helpers import raises_at, write
 
@@ -23,14 +24,61 @@ def _entry_line(file: str, content: bytes, *, commit_date: str = "2015-09-02", s
     )
 
 
-def test_all_53_files_listed_and_verified(reference_dir: Path) -> None:
+def test_every_reference_file_listed_once_and_verified(reference_dir: Path) -> None:
     manifest = read_manifest(reference_dir)
-    assert len(manifest) == 53
-    on_disk = {p.relative_to(reference_dir).as_posix() for p in reference_dir.rglob("*.csv")} - {"manifest.csv"}
+    by_batch = Counter(entry.manifest for entry in manifest.values())
+    assert by_batch["manifest.csv"] == 53  # batch 1, the organisations
+    assert by_batch["manifest-2026-12.csv"] >= 1  # batches 2 and 3: money, providers, boundaries
+    catalogues = {p.name for p in manifest_files(reference_dir)}
+    on_disk = {
+        p.relative_to(reference_dir).as_posix()
+        for p in reference_dir.rglob("*")
+        if p.is_file() and p.name not in catalogues and p.name != "README.md"
+    }
     assert set(manifest) == on_disk
     for rel, entry in manifest.items():
         verify(reference_dir, entry)  # raises on any mismatch
         assert (reference_dir / rel).stat().st_size == entry.bytes
+
+
+def test_later_batch_entries(reference_dir: Path) -> None:
+    manifest = read_manifest(reference_dir)
+    entry = manifest["ccg-spend-3sc/ccg_invoices_over_25k_2018-19.csv.gz"]
+    assert entry.manifest == "manifest-2026-12.csv"
+    assert entry.data_rows == 225889
+    assert entry.header_row is True
+    files = list(manifest)
+    assert files.index("ods-ccg/eccg_2024-25.csv") < files.index(entry.file)  # first batch first
+
+
+def test_later_batch_read_after_first(tmp_path: Path) -> None:
+    write(tmp_path, "manifest.csv", HEADER + _entry_line("a.csv", b""))
+    write(tmp_path, "manifest-2027-01.csv", HEADER + _entry_line("c.csv", b""))
+    write(tmp_path, "manifest-2026-12.csv", HEADER + _entry_line("b.csv", b""))
+    manifest = read_manifest(tmp_path)
+    assert [(e.file, e.manifest, e.line) for e in manifest.values()] == [
+        ("a.csv", "manifest.csv", 2),
+        ("b.csv", "manifest-2026-12.csv", 2),
+        ("c.csv", "manifest-2027-01.csv", 2),
+    ]
+
+
+def test_file_listed_in_two_batches(tmp_path: Path) -> None:
+    write(tmp_path, "manifest.csv", HEADER + _entry_line("a.csv", b""))
+    later = write(tmp_path, "manifest-2026-12.csv", HEADER + _entry_line("b.csv", b"") + _entry_line("a.csv", b""))
+    raises_at(
+        MalformedRow,
+        lambda: read_manifest(tmp_path),
+        path=later,
+        line=3,
+        contains="listed twice (first on manifest.csv:2)",
+    )
+
+
+def test_later_batch_malformed(tmp_path: Path) -> None:
+    write(tmp_path, "manifest.csv", HEADER + _entry_line("a.csv", b""))
+    later = write(tmp_path, "manifest-2026-12.csv", HEADER.replace(",sha256", ""))
+    raises_at(BadInput, lambda: read_manifest(tmp_path), path=later, line=1, contains="column(s): sha256 (")
 
 
 def test_entry_fields(reference_dir: Path) -> None:
@@ -44,7 +92,7 @@ def test_entry_fields(reference_dir: Path) -> None:
     assert entry.transformation == "none"
     assert manifest["ons-geography/ccg13_names_codes_2013-04.csv"].header_row is True
     assert manifest["ons-geography/nhsat13_ons_ods_codes_2013.csv"].transformation == "line endings CR -> LF"
-    assert [rel for rel, e in manifest.items() if e.transformation != "none"] == [
+    assert [rel for rel, e in manifest.items() if e.transformation != "none" and e.manifest == "manifest.csv"] == [
         "ons-geography/ccg13_names_codes_2013-04.csv",
         "ons-geography/nhsat13_ons_ods_codes_2013.csv",
         "ons-geography/ccg21_names_codes_2021-04.csv",
