@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from enum import Enum
 from pathlib import Path
 
 from rdflib import URIRef
 
 from ccg_graph.ingest.manifest import ManifestEntry
-from ccg_graph.namespaces import DCAT, ID, source_graph_iri, source_iri
+from ccg_graph.namespaces import CCG, DCAT, ID, source_graph_iri, source_iri
 from ccg_graph.national.emit import QuadSink
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -26,6 +27,19 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 SOFTWARE_AGENT = ID["software/ccg-graph"]
 PROVENANCE_GRAPH = source_graph_iri("provenance")
+
+
+class Basis(Enum):
+    """How the statements of a named graph are known (`ccg:basis`; the ontology module provenance.ttl)."""
+
+    SOURCE_RECORD = "SourceRecord"  # read from a published file, named by prov:wasDerivedFrom
+    DERIVED_BY_RULE = "DerivedByRule"  # computed from other graphs by the rule in the graph's rdfs:comment
+    STATUTORY_REQUIREMENT = "StatutoryRequirement"  # required by the legislation prov:wasDerivedFrom names
+
+    @property
+    def iri(self) -> URIRef:
+        return CCG[self.value]
+
 
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_](\d{2})(?:[-_](\d{2}))?")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
@@ -61,6 +75,8 @@ class ProvenanceRecorder:
         out.label(SOFTWARE_AGENT, RDFS + "label", "ccg-graph")
         out.add(SOFTWARE_AGENT, DCT + "hasVersion", version)
         out.type(PROVENANCE_GRAPH, SD + "NamedGraph")
+        # What this build did and read is recorded by the build itself: a record, not an inference.
+        out.add(PROVENANCE_GRAPH, CCG.basis, Basis.SOURCE_RECORD.iri)
         out.add(PROVENANCE_GRAPH, PROV + "wasGeneratedBy", activity)
         out.label(PROVENANCE_GRAPH, RDFS + "label", "Provenance of every named graph in ccg-graph")
 
@@ -89,9 +105,24 @@ class ProvenanceRecorder:
         out.add(self.activity, PROV + "used", source)
         return source
 
-    def graph(self, graph: URIRef, title: str, sources: list[URIRef], method: str | None = None) -> URIRef:
-        """Describe one named graph of the dataset, derived from `sources`."""
+    def graph(
+        self,
+        graph: URIRef,
+        title: str,
+        sources: list[URIRef],
+        method: str | None = None,
+        *,
+        basis: Basis | None = None,
+    ) -> URIRef:
+        """Describe one named graph of the dataset, derived from `sources`, with how its statements are known.
+
+        ``basis`` defaults to `Basis.SOURCE_RECORD` when there is no method and `Basis.DERIVED_BY_RULE` when
+        there is one (the method is then the rule); pass `Basis.STATUTORY_REQUIREMENT` for statute graphs.
+        """
+        if basis is None:
+            basis = Basis.DERIVED_BY_RULE if method else Basis.SOURCE_RECORD
         out = self.out
+        out.add(graph, CCG.basis, basis.iri)
         out.type(graph, SD + "NamedGraph")
         out.type(graph, PROV + "Entity")
         out.label(graph, RDFS + "label", title)
@@ -125,4 +156,5 @@ class ProvenanceRecorder:
             "Hand-curated national bodies, posts and service categories",
             sources,
             "Curated from the statutes and seed texts each resource cites with dcterms:source.",
+            basis=Basis.SOURCE_RECORD,
         )

@@ -100,6 +100,29 @@ def test_every_named_graph_has_provenance(national_store: EmbeddedStore) -> None
     assert unexplained == set()
 
 
+def test_every_described_graph_has_exactly_one_basis(national_store: EmbeddedStore) -> None:
+    rows = sparql_values(
+        national_store,
+        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ccg: <https://w3id.org/ccg-graph/def#>"
+        " SELECT ?g (COUNT(DISTINCT ?basis) AS ?n) WHERE { ?g prov:wasGeneratedBy ?build"
+        " OPTIONAL { ?g ccg:basis ?basis } } GROUP BY ?g",
+    )
+    assert rows
+    assert [r for r in rows if r["n"] != "1"] == []
+    bases = sparql_values(
+        national_store,
+        "PREFIX ccg: <https://w3id.org/ccg-graph/def#> SELECT DISTINCT ?basis WHERE { ?g ccg:basis ?basis }",
+    )
+    allowed = {
+        f"https://w3id.org/ccg-graph/def#{name}" for name in ("SourceRecord", "DerivedByRule", "StatutoryRequirement")
+    }
+    assert {r["basis"] for r in bases} <= allowed
+    source = "https://w3id.org/ccg-graph/id/graph/ods-ccg/succ_2026"
+    assert sparql_values(
+        national_store, f"SELECT ?b WHERE {{ <{source}> <https://w3id.org/ccg-graph/def#basis> ?b }}"
+    ) == [{"b": "https://w3id.org/ccg-graph/def#SourceRecord"}]
+
+
 def test_source_graphs_cite_their_file_with_checksum(national_store: EmbeddedStore) -> None:
     rows = sparql_values(
         national_store,
