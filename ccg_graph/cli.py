@@ -137,9 +137,9 @@ def validate(
     settings = _settings(build_dir)
 
     def run() -> bool:
-        from ccg_graph.validation.parse import read_files
+        from ccg_graph.rdf.parser import RdfLimits, read_files
 
-        parsed = read_files(files)  # parse errors first: file, line and column
+        parsed = read_files(files, RdfLimits.from_settings(settings))  # parse errors first: file, line and column
         if against_graph:
             from ccg_graph.store import open_store
             from ccg_graph.validation.incremental import validate_parsed_in_context
@@ -403,6 +403,7 @@ def submit(
 
     from ccg_graph.errors import ValidationFailed
     from ccg_graph.history import ReleaseLog
+    from ccg_graph.rdf.parser import RdfLimits
     from ccg_graph.store.published import PublishedStore
     from ccg_graph.store.select import configured_store
     from ccg_graph.submissions import SubmissionLog, media_type_for
@@ -427,6 +428,7 @@ def submit(
                 gate=write_gate(settings),
                 log=SubmissionLog(settings.build_dir),
                 history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
+                limits=RdfLimits.from_settings(settings),
             )
         finally:
             store.close()

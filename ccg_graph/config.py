@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     query_workers: int = Field(default=3, gt=0, description="Query worker processes (queries run at once).")
     query_queue_limit: int = Field(default=32, ge=0, description="Queries that may wait for a worker; then 503.")
     max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0, description="Largest request body (else 413).")
+    max_rdf_nesting: int = Field(
+        default=100,
+        gt=0,
+        description="Deepest nesting read in RDF (JSON-LD objects, XML elements, Turtle/TriG brackets); else 400.",
+    )
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token for writes; with none set, writes are disabled (403)."
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import Graph
 
 from ccg_graph.config import Settings
+from ccg_graph.rdf.parser import ParsedRdf
 from ccg_graph.terms import to_rdflib
 from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
-from ccg_graph.validation.parse import ParsedRdf
 
 
 def validate_on_its_own(parsed: ParsedRdf, settings: Settings) -> ValidationOutcome:

@@ -22,18 +22,17 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, Dataset, Graph
 from rdflib.plugins.sparql import update as rdflib_update
 from rdflib.plugins.sparql.algebra import translateUpdate
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.store import Store as RdflibStore
 
-from ccg_graph.errors import BadQuery
+from ccg_graph.errors import BadInput, BadQuery, UnsupportedMediaType
 from ccg_graph.federation import ServiceNotAllowed, inline_services, is_allowed
+from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_rdf
+from ccg_graph.rdf.sparql_parsing import PARSER_LOCK, parse_update
 from ccg_graph.store.base import Store
 from ccg_graph.terms import to_ox, to_rdflib
 from ccg_graph.writes.changes import ChangeSet
-
-LOAD_LIMIT_BYTES = 64 * 1024 * 1024
 
 # rdflib fetches the IRI of every FROM, USING and LOAD from the web unless this is off. Off, USING copies
 # the named graph from the dataset instead, which is what a store does; LOAD is handled by `_load` below.
@@ -159,20 +158,31 @@ def _check_loads(update: object, allow_list: tuple[str, ...]) -> None:
                 )
 
 
-def _load_operation(overlay: OverlayStore, timeout: float) -> callable:  # type: ignore[valid-type]
-    """LOAD of an allow-listed URL: fetched with a size limit, parsed by pyoxigraph, added to the overlay."""
+def _load_operation(overlay: OverlayStore, timeout: float, limits: RdfLimits) -> callable:  # type: ignore[valid-type]
+    """LOAD of an allow-listed URL: fetched with a size limit, read by the guarded parser, added to the overlay."""
 
     def load(context: QueryContext, operation: CompValue) -> None:
         source = str(operation.iri)
         request = urllib.request.Request(source, headers={"Accept": "text/turtle, application/n-triples;q=0.9"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = response.read(LOAD_LIMIT_BYTES + 1)
-            media = response.headers.get_content_type()
-        if len(payload) > LOAD_LIMIT_BYTES:
-            raise BadQuery(f"LOAD <{source}>: the document is larger than {LOAD_LIMIT_BYTES} bytes")
-        rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
+            payload = response.read(limits.max_bytes + 1)
+            content_type = response.headers.get("content-type") or "text/turtle"
+        if len(payload) > limits.max_bytes:
+            raise BadQuery(f"LOAD <{source}>: the document is larger than {limits.max_bytes} bytes")
+        try:
+            parsed = parse_rdf(
+                payload,
+                format_for_media_type(content_type),
+                limits=limits,
+                base_iri=source,
+                what=f"LOAD <{source}>: the {content_type} document",
+            )
+        except BadInput as err:
+            raise BadQuery(err.reason) from err
+        except UnsupportedMediaType as err:
+            raise BadQuery(f"LOAD <{source}>: {err}") from err
         graph = ox.NamedNode(str(operation.graphiri)) if operation.graphiri else ox.DefaultGraph()
-        for triple in ox.parse(payload, format=rdf_format, base_iri=source, without_named_graphs=True):
+        for triple in parsed.triples:
             overlay.changes.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
 
     return load
@@ -228,6 +238,7 @@ def changes_from_update(
     using: tuple[str, ...] = (),
     using_named: tuple[str, ...] = (),
     base_iri: str | None = None,
+    limits: RdfLimits | None = None,
 ) -> ChangeSet:
     """The change a SPARQL 1.1 Update request would make to `store`, normalised; the store is unchanged.
 
@@ -235,7 +246,8 @@ def changes_from_update(
     """
     text = inline_services(text, allow_list, timeout)
     try:
-        update = translateUpdate(parseUpdate(text), base=base_iri)
+        with PARSER_LOCK:  # translating resolves the parse results pyparsing built, so it is held too
+            update = translateUpdate(parse_update(text), base=base_iri)
     except Exception as err:  # pyparsing raises its own exception types
         raise BadQuery(f"SPARQL Update syntax error: {err}") from err
     if not getattr(update, "algebra", None):
@@ -245,7 +257,11 @@ def changes_from_update(
     _apply_protocol_dataset(update, using, using_named)
     overlay = OverlayStore(store)
     dataset = Dataset(store=overlay, default_union=False)
-    operations = {**_OPERATIONS, "Load": _load_operation(overlay, timeout), "Modify": _modify_operation(overlay)}
+    operations = {
+        **_OPERATIONS,
+        "Load": _load_operation(overlay, timeout, limits or RdfLimits()),
+        "Modify": _modify_operation(overlay),
+    }
     for operation in update.algebra:
         context = QueryContext(dataset, initBindings={})
         context.graph = dataset.default_graph  # DEFAULT means the store's default graph, not the union

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from ccg_graph.protocol.graph_store import READABLE
+from ccg_graph.rdf.parser import READABLE
 from tests.security.conftest import AUTH, MAX_BODY, assert_clear_4xx
 
 pytestmark = pytest.mark.usefixtures("unchanged")

@@ -21,6 +21,7 @@ from ccg_graph.errors import NotFound
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol import graph_store as gsp
+from ccg_graph.rdf.parser import READABLE, RdfLimits
 from ccg_graph.results import write_triples
 
 router = APIRouter(tags=["graph store"])
@@ -29,7 +30,7 @@ GraphQuery = Annotated[str | None, Query(description="The IRI of the named graph
 DefaultQuery = Annotated[str | None, Query(description="Present (no value) to address the default graph")]
 _RDF_BODY = {
     "requestBody": {
-        "content": {media: {"schema": {"type": "string"}} for media in sorted(gsp.READABLE)},
+        "content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)},
     }
 }
 _READ_RESPONSES = {200: {"content": {m: {} for m in GRAPH_FORMATS}}, 400: {}, 404: {}, 406: {}}
@@ -72,7 +73,9 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
         body = await read_body(request)
         base = None if isinstance(target, gsp.ox.DefaultGraph) else target.value
         triples = await anyio.to_thread.run_sync(
-            lambda: gsp.parse_rdf_body(body, request.headers.get("content-type"), base)
+            lambda: gsp.parse_rdf_body(
+                body, request.headers.get("content-type"), base, RdfLimits.from_settings(request.app.state.settings)
+            )
         )
         build = gsp.change_for_put if method == "PUT" else gsp.change_for_post
         change = build(store, target, triples)

@@ -22,6 +22,7 @@ from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol.requests import QueryRequest, UpdateRequest, parse_operation
 from ccg_graph.protocol.service_description import describe_service
+from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.results import write_triples
 from ccg_graph.writes.update import changes_from_update
 
@@ -91,6 +92,7 @@ async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, 
             using=operation.using_graph_uris,
             using_named=operation.using_named_graph_uris,
             base_iri=str(request.url).split("?", 1)[0],
+            limits=RdfLimits.from_settings(settings),
         )
     )
     release = await commit_change(request, change, kind="update", message=operation.update[:500])

@@ -21,6 +21,7 @@ from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import agent_of
 from ccg_graph.errors import BadInput, NotFound, ValidationFailed
 from ccg_graph.history import ReleaseLog
+from ccg_graph.rdf.parser import READABLE, RdfLimits
 from ccg_graph.submissions import SubmissionLog, media_type_for, retract, submit
 
 router = APIRouter(tags=["submissions and changes"])
@@ -45,7 +46,7 @@ def _log(request: Request) -> SubmissionLog:
     status_code=201,
     dependencies=[Depends(require_writer)],
     responses={201: {}, 200: {}, 400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}},
-    openapi_extra={"requestBody": {"content": {"text/turtle": {"schema": {"type": "string"}}}}},
+    openapi_extra={"requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}},
 )
 async def post_submission(
     request: Request,
@@ -71,6 +72,7 @@ async def post_submission(
                 gate=request.app.state.write_gate,
                 log=_log(request),
                 history=request.app.state.history,
+                limits=RdfLimits.from_settings(request.app.state.settings),
             )
         )
     except ValidationFailed as refused:

@@ -1,7 +1,8 @@
 """``POST /validate``: validate an RDF body against the shapes, on its own or in the context of the graph.
 
-Any RDF media type in (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, by Content-Type), parsed by
-pyoxigraph, which fetches nothing (no remote JSON-LD contexts, no XML external entities). Bodies above
+Any RDF media type in (Turtle, N-Triples, N-Quads, TriG, N3, JSON-LD, RDF/XML, by Content-Type), read by the
+guarded parser every door shares (`ccg_graph.rdf.parser`: UTF-8, size and nesting limits, well-formed XML
+without entities, nothing fetched), off the event loop. Bodies above
 `Settings.max_body_bytes` get 413. The report comes back by content negotiation (or ``format=``):
 JSON (default; ``{"conforms", "counts", "results": [{focus_node, source_shape, severity, message, path,
 value, constraint, defined_at}], "checked_focus_nodes"}``), the standard ``sh:ValidationReport`` in Turtle or
@@ -23,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.security import read_body
 from ccg_graph.formats import Format, negotiate
+from ccg_graph.rdf.parser import READABLE, RdfLimits, format_for_media_type, parse_body
 from ccg_graph.validation.outcome import ValidationOutcome
-from ccg_graph.validation.parse import format_for_media_type, parse_bytes
 from ccg_graph.validation.service import validate_on_its_own
 
 router = APIRouter(tags=["validation"])
@@ -38,7 +39,12 @@ REPORT_FORMATS: dict[str, tuple[Format, str]] = {
 REPORT_ALIASES = {"application/x-turtle": "text/turtle"}
 
 
-@router.post("/validate", summary="Validate RDF against the shapes (alone or against the graph)")
+@router.post(
+    "/validate",
+    summary="Validate RDF against the shapes (alone or against the graph)",
+    responses={200: {}, 400: {}, 406: {}, 413: {}, 415: {}},
+    openapi_extra={"requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}},
+)
 async def validate(
     request: Request,
     store: StoreDep,
@@ -47,11 +53,12 @@ async def validate(
     report_format: Annotated[str | None, Query(alias="format", description="json, turtle, jsonld or text")] = None,
 ) -> Response:
     media = negotiate(request.headers.get("accept"), report_format, REPORT_FORMATS, REPORT_ALIASES, "application/json")
-    fmt = format_for_media_type(request.headers.get("content-type"))
+    content_type = request.headers.get("content-type")
+    format_for_media_type(content_type)  # 415 before reading a body we could not parse
     body = await read_body(request)
-    parsed = parse_bytes(body, fmt, source="request body")
 
     def run() -> ValidationOutcome:
+        parsed = parse_body(body, content_type, limits=RdfLimits.from_settings(settings))
         if against_graph:
             from ccg_graph.validation.incremental import validate_parsed_in_context
 

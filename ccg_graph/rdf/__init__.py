@@ -1,0 +1,3 @@
+"""RDF as this project reads and writes it: `ccg_graph.rdf.parser` is the one door for untrusted RDF (request
+bodies, stewards' files, LOAD payloads), with the guards that keep a hostile document from crashing or
+misleading the server."""
