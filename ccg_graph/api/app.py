@@ -59,11 +59,16 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 async def warm_validation(settings: Settings, store: Store) -> None:
     """Load the shapes and compile their reach plan in the background, so the first write does not wait for
-    it (a few seconds); failures here are left for the first write to report."""
-    from ccg_graph.validation.incremental import validate_change
+    it (a few seconds); failures here are left for the first write to report. A write arriving meanwhile
+    waits on the same lock-protected initialisation (`validation.incremental.prepare`) and uses its result."""
+    from ccg_graph.validation.incremental import prepare, validate_change
+
+    def warm() -> None:
+        prepare(settings)
+        validate_change(store, [], [], settings=settings)
 
     with contextlib.suppress(Exception):
-        await anyio.to_thread.run_sync(lambda: validate_change(store, [], [], settings=settings))
+        await anyio.to_thread.run_sync(warm)
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:

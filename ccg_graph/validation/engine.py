@@ -20,7 +20,10 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from ccg_graph.rdf import sparql_parsing
 from ccg_graph.rdf_io import read_folder
+
+sparql_parsing.install()  # rdflib parses SPARQL one thread at a time from here on
 
 _QUERY_CACHE: OrderedDict[tuple[str, tuple], Query] = OrderedDict()
 _QUERY_CACHE_SIZE = 512

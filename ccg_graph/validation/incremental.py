@@ -19,6 +19,7 @@ targeting (measured in bench/incremental_validation.py).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from functools import lru_cache
@@ -27,14 +28,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ccg_graph.config import Settings, get_settings
+from ccg_graph.rdf.parser import ParsedRdf, RdfLimits, read_files
 from ccg_graph.store.base import Store
 from ccg_graph.terms import to_rdflib
 from ccg_graph.validation.engine import load_ontology, load_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
-from ccg_graph.validation.parse import ParsedRdf, read_files
 from ccg_graph.validation.reach import ReachPlan, compile_shapes
 from ccg_graph.validation.targeting import FocusedValidator
+
+#: Held while the reach plan or the focused validator is built. The server builds them in the background when
+#: it starts (`prepare`) and a write arriving meanwhile needs them too: the second caller waits for the first
+#: one's result instead of compiling the same shapes again beside it.
+_PREPARING = threading.RLock()
 
 
 @lru_cache(maxsize=4)
@@ -44,7 +50,8 @@ def _plan_for(shapes_dir: str) -> ReachPlan:
 
 def reach_plan(settings: Settings) -> ReachPlan:
     """The reach plan of the shapes in `settings.shapes_dir` (compiled once per process)."""
-    return _plan_for(str(settings.shapes_dir.resolve()))
+    with _PREPARING:
+        return _plan_for(str(settings.shapes_dir.resolve()))
 
 
 @lru_cache(maxsize=4)
@@ -54,7 +61,15 @@ def _validator_for(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
 
 def focused_validator(settings: Settings) -> FocusedValidator:
     """The focused validator of the shapes and ontology in `settings` (built once per process)."""
-    return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
+    with _PREPARING:
+        return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
+
+
+def prepare(settings: Settings) -> None:
+    """Build what every validation of a change needs (the reach plan, the focused validator), once."""
+    with _PREPARING:
+        reach_plan(settings)
+        focused_validator(settings)
 
 
 def _as_triple(item: ox.Quad | ox.Triple) -> ox.Triple:
@@ -145,4 +160,5 @@ def validate_file_in_context(
 ) -> ValidationOutcome:
     """`ccg-graph validate --against-graph`: the files, as if added to the published graph in `store`."""
     files = [paths] if isinstance(paths, Path) else list(paths)
-    return validate_parsed_in_context(read_files(files), store, settings)
+    settings = settings or get_settings()
+    return validate_parsed_in_context(read_files(files, RdfLimits.from_settings(settings)), store, settings)
