@@ -47,6 +47,17 @@ GRAPH_ALIASES = {
     "application/x-turtle": "text/turtle",
     "text/plain": "application/n-triples",
     "application/json": "application/ld+json",
+    # the `format=` values real clients send for a graph (SPARQLWrapper's XML, RDF, RDFXML, N3, JSON, JSONLD);
+    # Turtle is N3 without N3's extensions, so an N3 client reads it
+    "xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "application/xml": "application/rdf+xml",
+    "n3": "text/turtle",
+    "text/n3": "text/turtle",
+    "ttl": "text/turtle",
+    "json": "application/ld+json",
+    "json-ld": "application/ld+json",
 }
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from ccg_graph.binding import code_regions
 from ccg_graph.errors import BadQuery, UnsupportedMediaType
+from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, NotAcceptable, negotiate
+from ccg_graph.rdf.parser import bracket_depth
+from ccg_graph.rdf.parser import media_type_of as media_type
 
 #: The deepest nesting of { } ( ) [ ] a request may use. Real queries stay under 20; the engine's recursive
 #: parser overflows its stack (and the worker process dies) somewhere past 500, so a hostile query nested
@@ -40,18 +42,6 @@ class UpdateRequest:
     using_named_graph_uris: tuple[str, ...] = ()
 
 
-def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
-    """The bare media type of a Content-Type header, lower-cased, and its parameters."""
-    if not content_type:
-        return "", {}
-    parts = [p.strip() for p in content_type.split(";")]
-    parameters = {}
-    for part in parts[1:]:
-        key, _, value = part.partition("=")
-        parameters[key.strip().lower()] = value.strip().strip('"')
-    return parts[0].lower(), parameters
-
-
 def _decode(body: bytes, parameters: dict[str, str]) -> str:
     charset = parameters.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
@@ -63,17 +53,13 @@ def _decode(body: bytes, parameters: dict[str, str]) -> str:
 
 
 def check_nesting(text: str, kind: str) -> str:
-    """`text` unchanged, or `BadQuery` when its brackets (outside strings, IRIs, comments) nest too deep."""
-    depth = deepest = 0
-    for start, end in code_regions(text):
-        for ch in text[start:end]:
-            if ch in "{([":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif ch in "})]":
-                depth -= 1
-        if deepest > MAX_NESTING:
-            raise BadQuery(f"the {kind} nests brackets more than {MAX_NESTING} deep; simplify it")
+    """`text` unchanged, or `BadQuery` when its brackets (outside strings, IRIs, comments) nest too deep.
+
+    The scan is the one the RDF parser uses on Turtle (SPARQL shares its strings, IRIs and comments), so an
+    update's ``INSERT DATA`` payload meets the same guard as a Turtle body.
+    """
+    if bracket_depth(text, MAX_NESTING) is not None:
+        raise BadQuery(f"the {kind} nests brackets more than {MAX_NESTING} deep; simplify it")
     return text
 
 
@@ -82,6 +68,44 @@ def _one(params: list[tuple[str, str]], name: str) -> str | None:
     if len(values) > 1:
         raise BadQuery(f"the request has {len(values)} '{name}' parameters; exactly one is allowed")
     return values[0] if values else None
+
+
+#: The parameters clients use to name the answer's format: ``format`` (Virtuoso, Fuseki), ``output`` (Sparqler,
+#: ARQ) and ``results``. SPARQLWrapper sends all three, and for TSV, RDF/XML and JSON-LD each twice (its short
+#: name and the media type: ``format=tsv&format=text/tab-separated-values``).
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def _meaning(value: str) -> tuple[str | None, str | None]:
+    """What a format value names: the results media type and the RDF media type it selects (None: neither)."""
+    chosen: list[str | None] = []
+    for offered, aliases, default in (
+        (RESULT_FORMATS, RESULT_ALIASES, "application/sparql-results+json"),
+        (GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle"),
+    ):
+        try:
+            chosen.append(negotiate(None, value, offered, aliases, default))
+        except NotAcceptable:
+            chosen.append(None)
+    return chosen[0], chosen[1]
+
+
+def format_override(params: list[tuple[str, str]]) -> str | None:
+    """The one format the request names in ``format``, ``output`` or ``results`` (repeats that agree are fine).
+
+    The protocol forbids repeating ``query``, not these; values that name the same format (``tsv`` and
+    ``text/tab-separated-values``) are one request, values that name different ones are a 400 saying which.
+    Empty values (SPARQLWrapper sends ``format=`` when it accepts anything) are ignored.
+    """
+    values = list(dict.fromkeys(v.strip() for k, v in params if k in FORMAT_PARAMETERS and v.strip()))
+    if len(values) <= 1:
+        return values[0] if values else None
+    meanings = [_meaning(v) for v in values]
+    for column in (0, 1):  # agreeing as results formats, or as RDF formats
+        chosen = {meaning[column] for meaning in meanings}
+        if len(chosen) == 1 and None not in chosen:
+            return values[0]
+    raise BadQuery(f"the request names different answer formats ({', '.join(values)}); name one")
 
 
 def _all(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
@@ -111,7 +135,7 @@ def _parse_operation(
     method: str, query_string: str, content_type: str | None, body: bytes
 ) -> QueryRequest | UpdateRequest | None:
     url = _url_params(query_string)
-    fmt = _one(url, "format")
+    fmt = format_override(url)
     if method in ("GET", "HEAD"):
         if _one(url, "update") is not None:
             raise BadQuery("an update must be sent with POST, not GET (SPARQL 1.1 Protocol, section 2.2)")
@@ -126,7 +150,7 @@ def _parse_operation(
         form = parse_qsl(_decode(body, parameters), keep_blank_values=True)
         if _one(url, "query") is not None or _one(url, "update") is not None:
             raise BadQuery("with a URL-encoded POST, the query or update goes in the body, not the URL")
-        fmt = _one(form, "format") or fmt
+        fmt = format_override(form) or fmt
         query, update = _one(form, "query"), _one(form, "update")
         if query is not None and update is not None:
             raise BadQuery("the form has both 'query' and 'update'; send one operation per request")
