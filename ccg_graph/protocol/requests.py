@@ -90,14 +90,22 @@ def _meaning(value: str) -> tuple[str | None, str | None]:
     return chosen[0], chosen[1]
 
 
+def _one_format(value: str) -> str:
+    """A value as one format: a comma-separated list of media types (SPARQLWrapper sends its Accept header
+    as a value for JSON-LD: ``application/ld+json,application/x-json+ld``) stands for its first known one."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return next((item for item in items if _meaning(item) != (None, None)), items[0] if items else value.strip())
+
+
 def format_override(params: list[tuple[str, str]]) -> str | None:
     """The one format the request names in ``format``, ``output`` or ``results`` (repeats that agree are fine).
 
     The protocol forbids repeating ``query``, not these; values that name the same format (``tsv`` and
     ``text/tab-separated-values``) are one request, values that name different ones are a 400 saying which.
-    Empty values (SPARQLWrapper sends ``format=`` when it accepts anything) are ignored.
+    Empty values (SPARQLWrapper sends ``format=`` when it accepts anything) are ignored, and a list of media
+    types in one value counts as its first known one.
     """
-    values = list(dict.fromkeys(v.strip() for k, v in params if k in FORMAT_PARAMETERS and v.strip()))
+    values = list(dict.fromkeys(_one_format(v) for k, v in params if k in FORMAT_PARAMETERS and v.strip()))
     if len(values) <= 1:
         return values[0] if values else None
     meanings = [_meaning(v) for v in values]
