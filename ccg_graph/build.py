@@ -27,7 +27,7 @@ from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_a
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
 from ccg_graph.store import EmbeddedStore
-from ccg_graph.store.published import reset_generations
+from ccg_graph.store.published import reset_generations, writer_lock
 
 Progress = Callable[[str], None]
 
@@ -151,18 +151,20 @@ def write_store(sink: QuadSink, target: Path) -> None:
 def build(settings: Settings, progress: Progress = lambda _: None, *, national: bool = True) -> BuildSummary:
     """Assemble the dataset and write the embedded store and the gzipped N-Quads dump."""
     sink = assemble(settings, progress, national=national)
-    progress("writing the store")
-    write_store(sink, settings.store_dir)
-    reset_generations(settings.build_dir)
-    ReleaseLog(settings.build_dir).reset()
-    progress("writing the dump")
-    write_dump(sorted_nquads(sink), settings.dump_path)
-    summary = summarise(sink)
-    summary.store_dir = settings.store_dir
-    summary.dump_path = settings.dump_path
-    summary.national = national
-    progress("re-applying stewards' submissions")
-    summary.replayed = replay_after_build(settings)
+    # A server writing to this build waits (or answers 503) from here until the submissions are back.
+    with writer_lock(settings.build_dir):
+        progress("writing the store")
+        write_store(sink, settings.store_dir)
+        reset_generations(settings.build_dir)
+        ReleaseLog(settings.build_dir).reset()
+        progress("writing the dump")
+        write_dump(sorted_nquads(sink), settings.dump_path)
+        summary = summarise(sink)
+        summary.store_dir = settings.store_dir
+        summary.dump_path = settings.dump_path
+        summary.national = national
+        progress("re-applying stewards' submissions")
+        summary.replayed = replay_after_build(settings)
     return summary
 
 

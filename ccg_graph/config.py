@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Deepest nesting read in RDF (JSON-LD objects, XML elements, Turtle/TriG brackets); else 400.",
     )
+    write_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a write waits for the store's writer lock (another write, a rebuild); then 503.",
+    )
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token for writes; with none set, writes are disabled (403)."
     )

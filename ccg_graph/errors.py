@@ -115,6 +115,13 @@ class PayloadTooLarge(CCGGraphError):
     http_status = 413
 
 
+class WriterBusy(CCGGraphError):
+    """A write that could not get the store's writer lock in time (another write, or a rebuild, holds it)."""
+
+    exit_code = 1
+    http_status = 503
+
+
 class UnsupportedMediaType(CCGGraphError):
     """A request body in a media type this endpoint does not read."""
 

@@ -14,7 +14,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from ccg_graph.errors import BadInput, CCGGraphError, QueryTimeout, ServerBusy, Unauthorized, ValidationFailed
+from ccg_graph.errors import (
+    BadInput,
+    CCGGraphError,
+    QueryTimeout,
+    ServerBusy,
+    Unauthorized,
+    ValidationFailed,
+    WriterBusy,
+)
 
 
 def error_body(exc: CCGGraphError) -> dict[str, object]:
@@ -31,7 +39,7 @@ def error_body(exc: CCGGraphError) -> dict[str, object]:
 def _headers(exc: CCGGraphError) -> dict[str, str]:
     if isinstance(exc, Unauthorized):
         return {"WWW-Authenticate": 'Bearer realm="ccg-graph"'}
-    if isinstance(exc, ServerBusy | QueryTimeout):
+    if isinstance(exc, ServerBusy | QueryTimeout | WriterBusy):
         return {"Retry-After": "2"}
     return {}
 

@@ -14,7 +14,12 @@ Layout under the build directory::
     store/            the generation made by `ccg-graph build`
     generations/<id>/ the generations made by writes
     CURRENT           the name of the published generation ("store" or "generations/<id>")
-    write.lock        serialises writers across processes (the server and the CLI)
+    write.lock        serialises writers across processes (the server, the CLI, a rebuild): `writer_lock`
+
+A rebuild (`ccg-graph build`) holds the writer lock from replacing ``store/`` until it has re-applied the
+standing submissions, so a server write never lands between the two (half a rebuild). A write that cannot
+get the lock within its wait (`Settings.write_wait_seconds`) is refused with `WriterBusy` (503 with
+``Retry-After``) rather than left hanging.
 """
 
 from __future__ import annotations
@@ -28,11 +33,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import InsufficientStorage, NotFound
+from ccg_graph.errors import InsufficientStorage, NotFound, WriterBusy
 from ccg_graph.store.base import QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
@@ -86,6 +93,75 @@ def write_pointer(root: Path, name: str) -> None:
     _fsync_dir(root)
 
 
+#: How often a waiting writer tries the cross-process lock again.
+_LOCK_POLL_SECONDS = 0.05
+
+
+@dataclass
+class _Holder:
+    """This process's hold on one build directory's ``write.lock``: the thread lock, depth and open file."""
+
+    thread_lock: threading.RLock = field(default_factory=threading.RLock)
+    depth: int = 0
+    file: TextIO | None = None
+
+
+_holders: dict[Path, _Holder] = {}
+_holders_guard = threading.Lock()
+
+
+def _holder(root: Path) -> _Holder:
+    with _holders_guard:
+        return _holders.setdefault(root, _Holder())
+
+
+def _flock(path: Path, deadline: float | None, timeout: float | None) -> TextIO:
+    file = open(path, "a+")  # noqa: SIM115 - kept open while the lock is held
+    while True:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return file
+        except BlockingIOError:
+            if deadline is not None and time.monotonic() > deadline:
+                file.close()
+                raise _busy(timeout) from None
+            time.sleep(_LOCK_POLL_SECONDS)
+
+
+@contextmanager
+def writer_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold ``write.lock`` under build directory `root`: one writer at a time across processes and threads.
+
+    Re-entrant in the thread that holds it (a rebuild holds it and commits the replayed submissions inside).
+    With `timeout`, `WriterBusy` when it cannot be had in that many seconds; without, wait as long as it takes.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    holder = _holder(root.resolve())
+    deadline = None if timeout is None else time.monotonic() + timeout
+    if not holder.thread_lock.acquire(timeout=-1 if timeout is None else timeout):
+        raise _busy(timeout)
+    try:
+        if holder.depth == 0:
+            holder.file = _flock(root / "write.lock", deadline, timeout)
+        holder.depth += 1
+        try:
+            yield
+        finally:
+            holder.depth -= 1
+            if holder.depth == 0 and holder.file is not None:
+                fcntl.flock(holder.file, fcntl.LOCK_UN)
+                holder.file.close()
+                holder.file = None
+    finally:
+        holder.thread_lock.release()
+
+
+def _busy(timeout: float | None) -> WriterBusy:
+    return WriterBusy(
+        f"another write or a rebuild holds the store (waited {timeout:g} s); nothing was written: try again shortly"
+    )
+
+
 def published_path(root: Path) -> Path:
     """The directory of the published generation under build directory `root`."""
     pointer = root / POINTER
@@ -106,8 +182,9 @@ def reset_generations(root: Path) -> None:
 class PublishedStore(Store):
     """Reads from the published generation; `commit` publishes a new one."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, write_wait_seconds: float | None = None) -> None:
         self.root = root
+        self.write_wait_seconds = write_wait_seconds
         path = published_path(root)
         if not path.exists():
             raise NotFound(f"no built graph at {path}: run `ccg-graph build` first")
@@ -190,12 +267,8 @@ class PublishedStore(Store):
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
-        with self._lock, open(self.root / "write.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with writer_lock(self.root, self.write_wait_seconds), self._lock:
+            yield
 
     def commit(
         self,

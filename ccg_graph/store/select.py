@@ -14,4 +14,4 @@ def configured_store(settings: Settings) -> Store:
         return SparqlStore.from_settings(settings)
     from ccg_graph.store.published import PublishedStore
 
-    return PublishedStore(settings.build_dir)
+    return PublishedStore(settings.build_dir, write_wait_seconds=settings.write_wait_seconds)

@@ -64,7 +64,8 @@ class SoakFigures:
         for kind in sorted(self.latencies):
             lines.append(
                 f"  {kind:<6} n={len(self.latencies[kind]):<6} p50 {self.p(kind, 0.5) * 1000:6.0f} ms"
-                f"  p99 {self.p(kind, 0.99) * 1000:6.0f} ms"
+                f"  p95 {self.p(kind, 0.95) * 1000:6.0f} ms  p99 {self.p(kind, 0.99) * 1000:6.0f} ms"
+                f"  max {max(self.latencies[kind]) * 1000:6.0f} ms"
             )
         lines.append(
             f"  RSS (server + workers): start {self.rss_start_mb:.0f} MB, end {self.rss_end_mb:.0f} MB, "
@@ -174,10 +175,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--build-dir",
+        type=Path,
+        help="soak the build already in this folder (e.g. the national graph; it is written to)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        build_dir = Path(folder) / "build"
-        build(Settings(build_dir=build_dir), national=False)
+        build_dir = args.build_dir or Path(folder) / "build"
+        if args.build_dir is None:
+            build(Settings(build_dir=build_dir), national=False)
         server = launch(build_dir)
         try:
             figures = run_soak(
