@@ -43,7 +43,18 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(
         default=100_000, gt=0, description="Rows (or triples) returned at most; more sets X-Result-Truncated."
     )
-    query_workers: int = Field(default=3, gt=0, description="Query worker processes (queries run at once).")
+    query_workers: int = Field(
+        default=3, gt=0, description="Query worker processes of each server process (queries run at once)."
+    )
+    server_processes: int = Field(
+        default=1,
+        gt=0,
+        description=(
+            "HTTP server processes sharing the port, each with its own query workers; more than one uses more "
+            "cores for HTTP (limits, caches and rate limits then apply per process). See docs/performance.md."
+        ),
+    )
+    access_log: bool = Field(default=True, description="Log every request (uvicorn's access log).")
     query_queue_limit: int = Field(default=32, ge=0, description="Queries that may wait for a worker; then 503.")
     max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0, description="Largest request body (else 413).")
     update_token: SecretStr | None = Field(

@@ -63,12 +63,11 @@ class CsvRows:
         self._header = True
 
     def feed(self, chunk: bytes) -> int:
-        lines = 0
-        for index, piece in enumerate(chunk.split(b'"')):
-            if index:
-                self._quoted = not self._quoted
-            if not self._quoted:
-                lines += piece.count(b"\n")
+        pieces = chunk.split(b'"')
+        outside = pieces[1::2] if self._quoted else pieces[0::2]
+        if len(pieces) % 2 == 0:
+            self._quoted = not self._quoted
+        lines = sum(piece.count(b"\n") for piece in outside)
         if self._header and lines:
             self._header = False
             return lines - 1
@@ -95,19 +94,14 @@ class JsonRows:
             data, self._pending = data[:-1], b"\\"
         else:
             self._pending = b""
-        cleaned = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-        rows = 0
-        for index, piece in enumerate(cleaned.split(b'"')):
-            if index:
-                self._in_string = not self._in_string
-                if self._in_string:
-                    self._last = b""
-            if self._in_string or not piece:
-                continue
-            joined = self._last + piece
-            rows += joined.count(b"[{") + joined.count(b",{")
-            self._last = piece[-1:]
-        return rows
+        pieces = data.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')
+        # Pieces alternate between structure and string content; the strings become empty ones ("").
+        structure = b'""'.join(pieces[1::2] if self._in_string else pieces[0::2])
+        if len(pieces) % 2 == 0:
+            self._in_string = not self._in_string
+        joined = self._last + structure
+        self._last = b"" if self._in_string else joined[-1:]
+        return joined.count(b"[{") + joined.count(b",{")
 
 
 COUNTERS: dict[str, type[XmlRows] | type[TsvRows] | type[CsvRows] | type[JsonRows]] = {
