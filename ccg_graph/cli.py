@@ -109,7 +109,12 @@ def serve(
             raise typer.Exit(2)
         err.print("The graph is not built yet: building it first.")
         run_reporting_errors(lambda: run_build(settings, lambda step: err.print(f"  {step}")))
-    where = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
+    where = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "forwarded_allow_ips": settings.trusted_proxy_list,  # X-Forwarded-For is believed from these only
+    }
     if settings.server_processes == 1:
         uvicorn.run(create_app(settings), access_log=settings.access_log, **where)  # type: ignore[arg-type]
         return

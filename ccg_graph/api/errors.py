@@ -14,7 +14,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from ccg_graph.errors import BadInput, CCGGraphError, QueryTimeout, ServerBusy, Unauthorized, ValidationFailed
+from ccg_graph.errors import (
+    BadInput,
+    CCGGraphError,
+    QueryTimeout,
+    RateLimited,
+    ServerBusy,
+    Unauthorized,
+    ValidationFailed,
+)
 
 
 def error_body(exc: CCGGraphError) -> dict[str, object]:
@@ -31,6 +39,8 @@ def error_body(exc: CCGGraphError) -> dict[str, object]:
 def _headers(exc: CCGGraphError) -> dict[str, str]:
     if isinstance(exc, Unauthorized):
         return {"WWW-Authenticate": 'Bearer realm="ccg-graph"'}
+    if isinstance(exc, RateLimited):
+        return {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, ServerBusy | QueryTimeout):
         return {"Retry-After": "2"}
     return {}

@@ -16,6 +16,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class QueryAnswer:
     head: Head
     body: bytes | None = None
     stream: AsyncIterator[bytes] | None = None
+    worker_seconds: float = 0.0  # from the job reaching a worker to its first answer (the fair-use budget)
 
 
 class QueryExecutor(Protocol):
@@ -154,6 +156,7 @@ class ProcessQueryExecutor:
             worker = await self._idle.get()
         finally:
             self._waiting -= 1
+        started = time.monotonic()
         try:
             worker.send(encode_job(str(self._store_path()), job))
             first = await asyncio.wait_for(worker.receive(), self._timeout)
@@ -166,14 +169,15 @@ class ProcessQueryExecutor:
         except asyncio.CancelledError:
             await asyncio.shield(self._replace(worker))
             raise
+        seconds = time.monotonic() - started
         if isinstance(first, Complete):
             self._idle.put_nowait(worker)
-            return QueryAnswer(first.head, body=first.body)
+            return QueryAnswer(first.head, body=first.body, worker_seconds=seconds)
         if isinstance(first, Failure):
             self._idle.put_nowait(worker)
             raise first.to_exception()
         assert isinstance(first, Head)
-        return QueryAnswer(first, stream=self._stream(worker))
+        return QueryAnswer(first, stream=self._stream(worker), worker_seconds=seconds)
 
     async def _stream(self, worker: _Worker) -> AsyncIterator[bytes]:
         finished = False
@@ -228,6 +232,7 @@ class ThreadQueryExecutor:
         if self._limiter.available_tokens == 0 and self._waiting >= self._queue_limit:
             raise _busy_error()
         self._waiting += 1
+        started = time.monotonic()
         try:
             with anyio.fail_after(self._timeout):
                 messages = await anyio.to_thread.run_sync(self._run, job, limiter=self._limiter, abandon_on_cancel=True)
@@ -235,14 +240,15 @@ class ThreadQueryExecutor:
             raise _timeout_error(self._timeout) from None
         finally:
             self._waiting -= 1
+        seconds = time.monotonic() - started  # includes waiting for a thread: an upper bound
         first = messages[0]
         if isinstance(first, Failure):
             raise first.to_exception()
         if isinstance(first, Complete):
-            return QueryAnswer(first.head, body=first.body)
+            return QueryAnswer(first.head, body=first.body, worker_seconds=seconds)
         assert isinstance(first, Head)
         chunks = [m for m in messages[1:] if isinstance(m, bytes)]
-        return QueryAnswer(first, body=b"".join(chunks))
+        return QueryAnswer(first, body=b"".join(chunks), worker_seconds=seconds)
 
     def close(self) -> None:
         """Nothing to release: the threads belong to anyio's pool."""
