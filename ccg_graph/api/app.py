@@ -18,6 +18,7 @@ from ccg_graph.api.answer_cache import AnswerCache
 from ccg_graph.api.compression import LinkedDataGZip
 from ccg_graph.api.errors import install_error_handlers
 from ccg_graph.api.fair_use import FairUse
+from ccg_graph.api.fast_path import SparqlQueryFastPath
 from ccg_graph.api.headers import SecurityHeaders
 from ccg_graph.api.openapi import COMMON_ERRORS
 from ccg_graph.api.routes import (
@@ -106,6 +107,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.fair_use = FairUse(settings)
     app.state.answer_cache = AnswerCache(settings.answer_cache_bytes) if settings.answer_cache_bytes else None
     app.state.write_gate = write_gate(settings)
+    app.add_middleware(SparqlQueryFastPath)  # innermost: CORS and the security headers wrap its answers too
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
