@@ -24,9 +24,14 @@ ACCEPT_JSON = {"Accept": "application/sparql-results+json"}
 
 def first_answer(server: Server, sparql: str, timeout: float) -> dict:
     """One request: status, seconds and the number of solutions (or why there are none)."""
+    return first_answer_at(server, server.query_get_path(sparql), timeout)
+
+
+def first_answer_at(server: Server, path: str, timeout: float) -> dict:
+    """One GET of `path` answering SPARQL JSON results: status, seconds and the number of solutions."""
     started = time.perf_counter()
     try:
-        response = httpx.get(server.base_url + server.query_get_path(sparql), headers=ACCEPT_JSON, timeout=timeout)
+        response = httpx.get(server.base_url + path, headers=ACCEPT_JSON, timeout=timeout)
     except httpx.TimeoutException:
         return {"status": None, "seconds": None, "rows": None, "error": f"no answer within {timeout:.0f} s"}
     seconds = time.perf_counter() - started
@@ -108,3 +113,22 @@ def agreement(results: dict[str, dict], classes: tuple[str, ...]) -> dict[str, d
         answered = {v for v in rows.values() if v is not None}
         table[name] = {"rows": rows, "agree": len(answered) <= 1}
     return table
+
+
+def measure_paths(server: Server, label: str, paths: list[str], profile: Profile, work_dir: Path) -> dict:
+    """One class given as request paths (e.g. saved queries by name): each path once (the warm-up, which
+    fills ccg-graph's answer cache), the first answer's row count, then a wrk run per concurrency."""
+    entry: dict = {"queries": len(paths), "first": first_answer_at(server, paths[0], profile.request_timeout_seconds)}
+    for path in paths[1:]:
+        first_answer_at(server, path, profile.request_timeout_seconds)
+    for connections in profile.concurrencies:
+        entry[f"c{connections}"] = run_wrk(
+            server.base_url,
+            paths,
+            connections=connections,
+            seconds=profile.http_seconds,
+            max_requests=profile.http_max_requests,
+            timeout_seconds=profile.request_timeout_seconds,
+            script_path=work_dir / f"{server.name}-{label}-c{connections}.lua",
+        )
+    return entry

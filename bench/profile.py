@@ -22,7 +22,7 @@ class Profile:
     request_timeout_seconds: float
     #: A class whose first answer is slow gets runs of up to six answers' worth, within this.
     http_longest_seconds: float
-    concurrencies: tuple[int, ...] = (1, 8)
+    concurrencies: tuple[int, ...] = (1, 4, 8)
     #: The query classes loaded (see bench.workload).
     classes: tuple[str, ...] = ("lookup", "as_of", "lineage", "aggregate", "national_aggregate")
     #: Queries per class in the mix.
@@ -68,5 +68,6 @@ TINY = Profile(
     request_timeout_seconds=10,
     http_longest_seconds=2,
     per_class=4,
+    concurrencies=(1, 8),
 )
 PROFILES = {p.name: p for p in (QUICK, FULL, TINY)}

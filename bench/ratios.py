@@ -45,6 +45,15 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
                 if mine and theirs:
                     key = f"{name}.c{connections}.vs_{anchor}"
                     out["http"][key] = {"ratio": round(mine / theirs, 3), "lower_bound": bound}
+    # Saved queries answered from ccg-graph's answer cache, against oxigraph running the same bound texts.
+    for connections in data["profile"]["concurrencies"]:
+        mine, _ = _rps(ours, "as_of_cached", connections)
+        theirs, bound = _rps(servers.get("oxigraph"), "as_of", connections)
+        if mine and theirs:
+            out["http"][f"as_of_cached.c{connections}.vs_oxigraph"] = {
+                "ratio": round(mine / theirs, 3),
+                "lower_bound": bound,
+            }
     load = data.get("load", {})
     embedded = load.get("embedded", {}).get("1")
     for anchor in ("pyoxigraph_memory", "oxigraph_cli", "rdflib_parse"):

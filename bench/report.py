@@ -27,7 +27,7 @@ def _run(data: dict, server: str, name: str, connections: int) -> dict | None:
 def _cell(data: dict, server: str, name: str, connections: int) -> str:
     run = _run(data, server, name, connections)
     if run and run.get("requests"):
-        return f"{run['requests_per_s']:,.1f} ({run['p50_ms']:.1f} / {run['p99_ms']:.1f})"
+        return f"{run['requests_per_s']:,.1f} ({run['p50_ms']:.1f} / {run['p95_ms']:.1f} / {run['p99_ms']:.1f})"
     entry = (data.get("http", {}).get("servers", {}).get(server) or {}).get("classes", {}).get(name, {})
     if "requests_per_s_upper_bound" in entry:
         return f"< {entry['requests_per_s_upper_bound']} (time-out)"
@@ -50,7 +50,64 @@ def http_table(data: dict) -> list[str]:
                     "–" if not ratio else f"{ratio['ratio']:.2f}x" + (" (at least)" if ratio["lower_bound"] else "")
                 )
             lines.append(f"| {name} | {connections} | " + " | ".join(cells) + " | " + " | ".join(marks) + " |")
+    for connections in data["profile"]["concurrencies"]:
+        run = _run(data, "ccg-graph", "as_of_cached", connections)
+        if not run:
+            continue
+        ratio = ratios.get(f"as_of_cached.c{connections}.vs_oxigraph")
+        cells = [_cell(data, "ccg-graph", "as_of_cached", connections), _cell(data, "oxigraph", "as_of", connections)]
+        mark = f"{ratio['ratio']:.2f}x" if ratio else "–"
+        lines.append(f"| as_of by name, cached | {connections} | " + " | ".join(cells) + f" | – | {mark} | – |")
     return lines
+
+
+def breakdown_table(data: dict) -> list[str]:
+    found = data.get("breakdown")
+    if not found:
+        return ["Not measured in this run."]
+    layers = found["layers"]
+    names = {
+        "engine_ms": "engine (pyoxigraph evaluates, hands over every solution)",
+        "serialisation_ms": "serialisation (pyoxigraph's SPARQL JSON writer)",
+        "worker_code_ms": "ccg-graph's code in the worker (job, row count, framing)",
+        "round_trip_ms": "worker round trip and queue (socket, event loop, the other process)",
+        "http_ms": "HTTP (uvicorn, FastAPI, routing, negotiation, response)",
+    }
+    lines = [
+        f"One lookup (`{found['query']}`), {found['total_ms']:.2f} ms in all at concurrency 1 "
+        "(medians of layers timed one by one; `bench/breakdown.py`):",
+        "",
+        "| layer | ms | share |",
+        "| --- | --- | --- |",
+    ]
+    total = found["total_ms"] or 1.0
+    for key, label in names.items():
+        lines.append(f"| {label} | {layers[key]:.3f} | {layers[key] / total:.0%} |")
+    anchor = _run(data, "oxigraph", "lookup", 1)
+    if anchor and anchor.get("mean_ms"):
+        lines += ["", f"`oxigraph serve` answers a lookup in {anchor['mean_ms']:.2f} ms on average, HTTP included."]
+    return lines
+
+
+def write_load_table(data: dict) -> list[str]:
+    found = data.get("write_load")
+    if not found:
+        return ["Not measured in this run."]
+    alone, during, writes = found["reads_alone"], found["reads_during_writes"], found["writes"]
+    return [
+        "Lookups at concurrency 4 on a server with writes enabled, alone and while SPARQL updates (one triple "
+        "each, validated and published as a new release) follow one another (`bench/write_load.py`):",
+        "",
+        "| reads | requests/s | p50 ms | p95 ms | p99 ms |",
+        "| --- | --- | --- | --- | --- |",
+        f"| alone | {_fmt(alone['requests_per_s'])} | {_fmt(alone['p50_ms'], 2)} | {_fmt(alone['p95_ms'], 2)} "
+        f"| {_fmt(alone['p99_ms'], 2)} |",
+        f"| during writes | {_fmt(during['requests_per_s'])} | {_fmt(during['p50_ms'], 2)} "
+        f"| {_fmt(during['p95_ms'], 2)} | {_fmt(during['p99_ms'], 2)} |",
+        "",
+        f"Writes: {writes.get('count', 0)} ({writes.get('statuses')}), median {_fmt(writes.get('p50_ms'))} ms, "
+        f"slowest {_fmt(writes.get('max_ms'))} ms; reads kept {_fmt(found.get('read_rate_kept'), 2)} of their rate.",
+    ]
 
 
 def load_table(data: dict) -> list[str]:
@@ -264,9 +321,11 @@ def headline(data: dict) -> list[str]:
     out = []
     for key in (
         "lookup.c1.vs_oxigraph",
+        "lookup.c4.vs_oxigraph",
         "lookup.c8.vs_oxigraph",
         "aggregate.c8.vs_oxigraph",
         "lineage.c8.vs_oxigraph",
+        "as_of_cached.c4.vs_oxigraph",
         "lookup.c8.vs_rdflib-endpoint",
         "aggregate.c1.vs_rdflib-endpoint",
     ):
@@ -307,7 +366,7 @@ def render(data: dict, results_path: Path, images: list[str]) -> str:
         "",
         *targets_table(data),
         "",
-        "### HTTP: requests/s (p50 / p99 ms)",
+        "### HTTP: requests/s (p50 / p95 / p99 ms)",
         "",
         "Queries per class: "
         + ", ".join(f"{k} {v}" for k, v in data.get("workload", {}).items() if k in data["profile"]["classes"])
@@ -321,6 +380,14 @@ def render(data: dict, results_path: Path, images: list[str]) -> str:
         + ".",
         "",
         *http_table(data),
+        "",
+        "### The cost of one lookup",
+        "",
+        *breakdown_table(data),
+        "",
+        "### The write path under read load",
+        "",
+        *write_load_table(data),
         "",
         "### Build and load",
         "",

@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench import (
+    breakdown,
     dereference,
     load,
     machine,
@@ -31,8 +32,9 @@ from bench import (
     synthetic,
     targets,
     validation,
+    write_load,
 )
-from bench.http import agreement, measure_server
+from bench.http import agreement, measure_paths, measure_server
 from bench.procs import BenchError, FeatureMissing, Server
 from bench.profile import PROFILES, Profile
 from bench.servers import start_ccg_graph, start_oxigraph, start_rdflib_endpoint
@@ -170,8 +172,12 @@ class Run:
             "http.ccg-graph",
             lambda: self.with_server(
                 lambda: start_ccg_graph(build_dirs[1], self.work / "logs"),
-                lambda server: self.ccg_graph_session(server, workload, iris),
+                lambda server: self.ccg_graph_session(server, workload, iris, build_dirs[1]),
             ),
+        )
+        self.log("the write path under read load")
+        self.data["write_load"] = self.attempt(
+            "write_load", lambda: write_load.measure(build_dirs[1], workload, profile, self.work)
         )
         if profile.rdflib_endpoint:
             self.log("HTTP: rdflib-endpoint (loading the dataset into rdflib first)")
@@ -189,6 +195,11 @@ class Run:
             if http[name] is None:
                 del http[name]
         self.data["http"]["agreement"] = agreement(http, profile.classes)
+        cached = (http.get("ccg-graph") or {}).get("classes", {}).get("as_of_cached")
+        anchor = (http.get("oxigraph") or {}).get("classes", {}).get("as_of")
+        if cached and anchor:
+            rows = {"ccg-graph /queries": cached["first"]["rows"], "oxigraph": anchor.get("first", {}).get("rows")}
+            self.data["http"]["agreement"]["as_of_cached"] = {"rows": rows, "agree": len(set(rows.values())) == 1}
 
         self.log("memory and lookups at every size, side by side")
         self.data["scaling"] = self.attempt(
@@ -218,8 +229,23 @@ class Run:
         finally:
             server.stop()
 
-    def ccg_graph_session(self, server: Server, workload: Workload, iris: list[str]) -> dict:
+    def ccg_graph_session(self, server: Server, workload: Workload, iris: list[str], build_dir: Path) -> dict:
         outcome = measure_server(server, workload, self.profile, self.work / "wrk")
+        if "as_of" in self.profile.classes and workload.saved_paths.get("as_of"):
+            self.log("saved queries by name, from the answer cache once warm")
+            cached = self.attempt(
+                "http.as_of_cached",
+                lambda: measure_paths(
+                    server, "as_of_cached", workload.saved_paths["as_of"], self.profile, self.work / "wrk"
+                ),
+            )
+            if cached is not None:
+                outcome["classes"]["as_of_cached"] = cached
+        self.log("the cost of one lookup, layer by layer")
+        self.data["breakdown"] = self.attempt(
+            "breakdown",
+            lambda: breakdown.lookup_cost(server, build_dir, workload.queries["lookup"][0], self.work / "wrk"),
+        )
         self.log("dereferencing: /id/... pages")
         self.data["dereference"] = self.attempt(
             "dereference", lambda: dereference.measure_pages(server, iris, self.profile, self.work / "wrk")

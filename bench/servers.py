@@ -27,10 +27,10 @@ def oxigraph_binary() -> str:
     return found
 
 
-def start_ccg_graph(build_dir: Path, logs: Path) -> Server:
+def start_ccg_graph(build_dir: Path, logs: Path, env: dict[str, str] | None = None) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port), "--build-dir", str(build_dir)]
-    return start_server("ccg-graph", command, "/sparql", port, logs / f"ccg-graph-{port}.log")
+    return start_server("ccg-graph", command, "/sparql", port, logs / f"ccg-graph-{port}.log", env=env)
 
 
 def start_oxigraph(store_dir: Path, logs: Path) -> Server:

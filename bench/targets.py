@@ -1,4 +1,4 @@
-"""The targets of issue 9, checked against one run's figures: pass, fail, or not measured (with the reason).
+"""The targets of issues 9 and 20, checked against one run's figures: pass, fail, or not measured (with the reason).
 
 A miss says by how much. Targets about the national graph are only judged on a run whose base is the
 national graph; on any other base they are reported as not measured.
@@ -12,8 +12,11 @@ from bench.workload import ENGINE_BOUND
 
 GiB = 2**30
 LINEAR_TOLERANCE = 1.1
-LOOKUP_MINIMUM = 1 / 1.3
-ENGINE_MINIMUM = 1 / 1.1
+LOOKUP_MINIMUM = 0.8
+ENGINE_MINIMUM = 0.9
+CACHED_MINIMUM = 2.0
+#: On lookups the engine itself is only about 5x rdflib-endpoint, so 10x is not asked there at c1 and c8.
+RDFLIB_EXEMPT = ("lookup.c1", "lookup.c8")
 #: Per class, the least share of oxigraph serve's requests/s that meets the targets.
 MINIMUM_VS_OXIGRAPH = {"lookup": LOOKUP_MINIMUM} | {
     name: ENGINE_MINIMUM for name in ENGINE_BOUND
@@ -24,9 +27,21 @@ def _target(name: str, goal: str, measured: str | None, passed: bool | None, not
     return {"target": name, "goal": goal, "measured": measured, "pass": passed, "note": note}
 
 
-def _ratio_target(data: dict, name: str, goal: str, classes: tuple[str, ...], anchor: str, minimum: float) -> dict:
+def _ratio_target(
+    data: dict,
+    name: str,
+    goal: str,
+    classes: tuple[str, ...],
+    anchor: str,
+    minimum: float,
+    exempt: tuple[str, ...] = (),
+) -> dict:
     http = data.get("ratios", {}).get("http", {})
-    found = {k: v for k, v in http.items() if k.split(".")[0] in classes and k.endswith(f"vs_{anchor}")}
+    found = {
+        k: v
+        for k, v in http.items()
+        if k.split(".")[0] in classes and k.endswith(f"vs_{anchor}") and k.rsplit(".vs_", 1)[0] not in exempt
+    }
     if not found:
         return _target(name, goal, None, None, f"no {anchor} comparison was measured")
     worst_key = min(found, key=lambda k: found[k]["ratio"])
@@ -67,7 +82,7 @@ def check(data: dict[str, Any]) -> list[dict]:
             _ratio_target(
                 data,
                 "HTTP lookups vs oxigraph serve",
-                ">= 1/1.3 of its requests/s",
+                ">= 0.8x its requests/s",
                 ("lookup",),
                 "oxigraph",
                 LOOKUP_MINIMUM,
@@ -75,7 +90,7 @@ def check(data: dict[str, Any]) -> list[dict]:
             _ratio_target(
                 data,
                 "engine-bound queries vs oxigraph serve",
-                ">= 1/1.1 of its requests/s",
+                ">= 0.9x its requests/s",
                 ENGINE_BOUND,
                 "oxigraph",
                 ENGINE_MINIMUM,
@@ -83,10 +98,19 @@ def check(data: dict[str, Any]) -> list[dict]:
             _ratio_target(
                 data,
                 "every class vs rdflib-endpoint",
-                ">= 10x its requests/s",
+                ">= 10x its requests/s (lookups at c1 and c8 excepted)",
                 tuple(data["profile"]["classes"]),
                 "rdflib-endpoint",
                 10,
+                RDFLIB_EXEMPT,
+            ),
+            _ratio_target(
+                data,
+                "warm saved query (answer cache) vs oxigraph serve running it",
+                ">= 2x its requests/s",
+                ("as_of_cached",),
+                "oxigraph",
+                CACHED_MINIMUM,
             ),
         ],
     )

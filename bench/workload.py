@@ -15,7 +15,8 @@ receives exactly the same text. The parameters are drawn from the dataset itself
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from ccg_graph.binding import bind_values
 from ccg_graph.config import Settings
@@ -40,9 +41,11 @@ AS_OF_DATES = ("2013-04-01", "2015-04-01", "2017-04-01", "2019-04-01", "2020-04-
 
 @dataclass(frozen=True)
 class Workload:
-    """Query texts by class."""
+    """Query texts by class; for the classes made of saved queries, also their ``/queries/...`` paths (in the
+    same order), which ccg-graph answers from its answer cache once warm."""
 
     queries: dict[str, list[str]]
+    saved_paths: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         return {name: len(texts) for name, texts in self.queries.items()}
@@ -85,8 +88,11 @@ def build_workload(store: EmbeddedStore, settings: Settings, per_class: int = 24
         raise ValueError("the dataset has no CCGs: nothing to query")
     catalogue = QueryCatalogue(settings.queries_dir)
 
+    paths: list[str] = []
+
     def saved(name: str, **values: str) -> str:
         query = catalogue.get(name)
+        paths.append(f"/queries/{name}?{urlencode(values)}")
         return bind_values(query.text, query.bind(values))
 
     half = max(1, per_class // 2)
@@ -98,10 +104,12 @@ def build_workload(store: EmbeddedStore, settings: Settings, per_class: int = 24
         day = AS_OF_DATES[i % len(AS_OF_DATES)]
         name = ("ccg-member-practices-on", "ccg-oversight-on", "ccgs-open-on")[i % 3]
         as_of.append(saved(name, as_of=day) if name == "ccgs-open-on" else saved(name, ccg=ccg, as_of=day))
+    as_of_paths = list(paths)
     lineage = [saved("successor-chain", organisation=c) for c in _spread(closed or ccgs, half)]
     lineage += [saved("predecessor-tree", organisation=i) for i in _spread(icbs or ccgs, half)]
     aggregate = [_PRACTICES_BY_YEAR % ccg for ccg in _spread(ccgs, per_class)]
     national = [saved("practices-per-ccg-on", as_of=day) for day in AS_OF_DATES]
     return Workload(
-        {"lookup": lookups, "as_of": as_of, "lineage": lineage, "aggregate": aggregate, "national_aggregate": national}
+        {"lookup": lookups, "as_of": as_of, "lineage": lineage, "aggregate": aggregate, "national_aggregate": national},
+        {"as_of": as_of_paths},
     )

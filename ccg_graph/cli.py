@@ -7,6 +7,7 @@ A user's mistake is reported in one line with file, line and reason, never as a 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -108,7 +109,24 @@ def serve(
             raise typer.Exit(2)
         err.print("The graph is not built yet: building it first.")
         run_reporting_errors(lambda: run_build(settings, lambda step: err.print(f"  {step}")))
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    where = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "forwarded_allow_ips": settings.trusted_proxy_list,  # X-Forwarded-For is believed from these only
+    }
+    if settings.server_processes == 1:
+        uvicorn.run(create_app(settings), access_log=settings.access_log, **where)  # type: ignore[arg-type]
+        return
+    # Each server process builds its own app from the environment: pass on what the command line changed.
+    os.environ["CCG_GRAPH_BUILD_DIR"] = str(settings.build_dir)
+    uvicorn.run(
+        "ccg_graph.api.app:app_from_environment",
+        factory=True,
+        workers=settings.server_processes,
+        access_log=settings.access_log,
+        **where,  # type: ignore[arg-type]
+    )
 
 
 REPORT_FORMATS = ("text", "json", "turtle")

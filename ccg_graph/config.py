@@ -43,7 +43,44 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(
         default=100_000, gt=0, description="Rows (or triples) returned at most; more sets X-Result-Truncated."
     )
-    query_workers: int = Field(default=3, gt=0, description="Query worker processes (queries run at once).")
+    query_workers: int = Field(
+        default=3, gt=0, description="Query worker processes of each server process (queries run at once)."
+    )
+    server_processes: int = Field(
+        default=1,
+        gt=0,
+        description=(
+            "HTTP server processes sharing the port, each with its own query workers; more than one uses more "
+            "cores for HTTP (limits, caches and rate limits then apply per process). See docs/performance.md."
+        ),
+    )
+    answer_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Memory for saved-query and page answers of the current release (X-Cache); 0 turns it off.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=0, ge=0, description="Queries a client may send per minute (429 with Retry-After past it); 0: no limit."
+    )
+    rate_limit_burst: int = Field(
+        default=0, ge=0, description="Queries a client may send at once before the rate applies; 0: a minute's worth."
+    )
+    query_budget_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        description="Seconds of worker time a client's queries may use per budget window (then 429); 0: no budget.",
+    )
+    query_budget_window_seconds: float = Field(
+        default=3600.0, gt=0, description="The window over which a client's worker time is budgeted."
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For names the client "
+            "(rate limits and budgets then apply to that client); from anyone else the header is ignored."
+        ),
+    )
+    access_log: bool = Field(default=True, description="Log every request (uvicorn's access log).")
     query_queue_limit: int = Field(default=32, ge=0, description="Queries that may wait for a worker; then 503.")
     max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0, description="Largest request body (else 413).")
     max_rdf_nesting: int = Field(
@@ -104,6 +141,10 @@ class Settings(BaseSettings):
     @property
     def service_allow_list(self) -> tuple[str, ...]:
         return tuple(url.strip() for url in self.service_allow.split(",") if url.strip())
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [proxy.strip() for proxy in self.trusted_proxies.split(",") if proxy.strip()]
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -97,6 +97,17 @@ class ServerBusy(CCGGraphError):
     http_status = 503
 
 
+class RateLimited(CCGGraphError):
+    """A client past its share of queries (a rate, or seconds of worker time); `retry_after` says when to retry."""
+
+    exit_code = 1
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Unauthorized(CCGGraphError):
     """A write without credentials (HTTP 401 with a ``WWW-Authenticate: Bearer`` challenge)."""
 

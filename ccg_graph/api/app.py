@@ -14,8 +14,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from ccg_graph import __version__
+from ccg_graph.api.answer_cache import AnswerCache
 from ccg_graph.api.compression import LinkedDataGZip
 from ccg_graph.api.errors import install_error_handlers
+from ccg_graph.api.fair_use import FairUse
+from ccg_graph.api.fast_path import SparqlQueryFastPath
 from ccg_graph.api.headers import SecurityHeaders
 from ccg_graph.api.openapi import COMMON_ERRORS
 from ccg_graph.api.routes import (
@@ -106,7 +109,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = QueryCatalogue(settings.queries_dir)
     app.state.cache = {}
+    app.state.fair_use = FairUse(settings)
+    app.state.answer_cache = AnswerCache(settings.answer_cache_bytes) if settings.answer_cache_bytes else None
     app.state.write_gate = write_gate(settings)
+    app.add_middleware(SparqlQueryFastPath)  # innermost: CORS and the security headers wrap its answers too
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -121,6 +127,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 "ETag",
                 "Last-Modified",
                 "Link",
+                "X-Cache",
+                "Retry-After",
             ],
         )
     app.add_middleware(SecurityHeaders)
@@ -140,3 +148,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(LinkedDataGZip)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several server processes (`Settings.server_processes`), configured from the environment."""
+    return create_app(Settings())

@@ -19,7 +19,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from fastapi import Request, Response
+from fastapi.responses import StreamingResponse
 
+from ccg_graph.api.answer_cache import CACHE_HEADER, CachedAnswer, answer_cache
 from ccg_graph.config import Settings
 from ccg_graph.store import Store
 
@@ -98,7 +100,12 @@ def etag_for(print_: Fingerprint, *parts: str) -> str:
 
 def _matches(header: str, etag: str) -> bool:
     candidates = [c.strip().removeprefix("W/") for c in header.split(",")]
-    return "*" in candidates or etag in candidates
+    return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Does an ``If-None-Match`` header name `etag` (weak comparison, RFC 9110 section 13.1.2)?"""
+    return if_none_match is not None and _matches(if_none_match, etag)
 
 
 def not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
@@ -135,6 +142,11 @@ def conditional_response(
     headers = cache_headers(etag, print_.last_modified, vary_accept)
     if not_modified(request, etag, print_.last_modified):
         return Response(status_code=304, headers=headers)
+    cache = answer_cache(request)
+    key = ("page", *parts)
+    hit = cache.get(print_.tag, key) if cache is not None else None
+    if hit is not None:
+        return Response(hit.body, hit.status, {**dict(hit.headers), CACHE_HEADER: "hit"}, media_type=hit.media_type)
     response: Response = make()
     if response.status_code != 200:
         return response
@@ -142,4 +154,8 @@ def conditional_response(
         if name == "Vary" and "vary" in response.headers:
             continue
         response.headers[name] = value
+    if cache is not None and not isinstance(response, StreamingResponse):
+        kept = tuple((name, value) for name, value in response.headers.items() if name != "content-length")
+        cache.put(print_.tag, key, CachedAnswer(response.status_code, bytes(response.body), None, kept))
+        response.headers[CACHE_HEADER] = "miss"
     return response

@@ -18,6 +18,7 @@ from ccg_graph.errors import (
     BadInput,
     CCGGraphError,
     QueryTimeout,
+    RateLimited,
     ServerBusy,
     Unauthorized,
     ValidationFailed,
@@ -39,6 +40,8 @@ def error_body(exc: CCGGraphError) -> dict[str, object]:
 def _headers(exc: CCGGraphError) -> dict[str, str]:
     if isinstance(exc, Unauthorized):
         return {"WWW-Authenticate": 'Bearer realm="ccg-graph"'}
+    if isinstance(exc, RateLimited):
+        return {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, ServerBusy | QueryTimeout | WriterBusy):
         return {"Retry-After": "2"}
     return {}

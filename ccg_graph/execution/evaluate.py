@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from ccg_graph.errors import CCGGraphError
+from ccg_graph.execution.native import CappedSolutionsWriter, RowCapReached
 from ccg_graph.federation import inline_services
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
 from ccg_graph.results import write_boolean, write_solutions, write_triples
-from ccg_graph.store.base import Store
+from ccg_graph.store.base import QueryResult, Store
 
 INLINE_BYTES = 1 << 20
 END = "end"
+LARGE = "large"  # from `_messages`: what follows is larger than INLINE_BYTES
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,19 @@ def _charset(media: str) -> str:
     return media + "; charset=utf-8" if textual else media
 
 
-def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes]:
+def _run(store: Store, job: QueryJob) -> QueryResult:
+    """The one place a job's query is evaluated."""
     text = inline_services(job.query, job.service_allow, job.service_timeout)
-    result = store.query(
+    return store.query(
         text,
         default_graph_uris=job.default_graph_uris,
         named_graph_uris=job.named_graph_uris,
         base_iri=job.base_iri,
     )
+
+
+def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes | str]:
+    result = _run(store, job)
     if result.triples is not None:
         media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle")
         triples = list(islice(result.triples, job.row_cap + 1))
@@ -100,6 +107,22 @@ def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes]:
         assert result.boolean is not None
         yield Head(_charset(media), False, None)
         yield write_boolean(short, result.boolean)
+        return
+    native = CappedSolutionsWriter(short, job.row_cap, INLINE_BYTES)
+    try:
+        result.solutions.serialize(native, RESULT_FORMATS[media][1])  # type: ignore[arg-type]  # a binary writer
+    except (RowCapReached, OSError):
+        native.close()
+        if not native.capped:
+            raise
+        # Past the cap: evaluated again and written row by row, so the answer stops exactly at the cap.
+        result = _run(store, job)
+        assert result.solutions is not None
+    else:
+        yield Head(_charset(media), False, native.rows)
+        if native.spilled:
+            yield LARGE  # the answer is on disk: stream it rather than hold it all in memory
+        yield from native.chunks()
         return
     variables = [v.value for v in result.solutions.variables]
     rows = [tuple(solution) for solution in islice(result.solutions, job.row_cap + 1)]
@@ -118,6 +141,8 @@ def evaluate(store: Store, job: QueryJob) -> Iterator[Complete | Head | bytes | 
         buffered: list[bytes] = []
         size = 0
         for chunk in messages:
+            if chunk == LARGE:
+                break
             assert isinstance(chunk, bytes)
             buffered.append(chunk)
             size += len(chunk)

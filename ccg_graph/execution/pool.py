@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +26,7 @@ import anyio
 
 from ccg_graph.errors import QueryTimeout, ServerBusy
 from ccg_graph.execution.evaluate import END, Complete, Failure, Head, QueryJob, evaluate
+from ccg_graph.execution.framing import Message, decode_message, encode_job, read_frame
 from ccg_graph.store.base import Store
 
 
@@ -39,6 +39,7 @@ class QueryAnswer:
     head: Head
     body: bytes | None = None
     stream: AsyncIterator[bytes] | None = None
+    worker_seconds: float = 0.0  # from the job reaching a worker to its first answer (the fair-use budget)
 
 
 class QueryExecutor(Protocol):
@@ -61,12 +62,33 @@ def _busy_error() -> ServerBusy:
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen[bytes]
-    conn: Connection
+    sock: socket.socket
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(sock=self.sock)
+
+    def send(self, data: bytes) -> None:
+        assert self.writer is not None
+        self.writer.write(data)  # a job is a few hundred bytes: the socket buffer takes it at once
+
+    async def receive(self) -> Message:
+        assert self.reader is not None
+        return decode_message(await read_frame(self.reader))
 
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(5)
-        self.conn.close()
+        self.close_socket()
+
+    def close_socket(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # at once, not at the event loop's next turn
+        if self.writer is not None:
+            self.writer.close()
+        else:
+            self.sock.close()
 
 
 def start_worker_process() -> _Worker:
@@ -84,7 +106,7 @@ def start_worker_process() -> _Worker:
         )
     finally:
         child.close()
-    return _Worker(process, Connection(parent.detach()))
+    return _Worker(process, parent)
 
 
 class ProcessQueryExecutor:
@@ -106,36 +128,25 @@ class ProcessQueryExecutor:
         self._all: set[_Worker] = set()
         self._waiting = 0
 
-    def _start_worker(self) -> _Worker:
-        worker = start_worker_process()
+    async def _start_worker(self) -> _Worker:
+        """A new worker (spawned in a thread: starting a process takes a few hundred milliseconds)."""
+        worker = await asyncio.to_thread(start_worker_process)
+        await worker.connect()
         self._all.add(worker)
         return worker
 
     async def start(self) -> None:
-        """Start every worker (in threads: spawning a process takes a few hundred milliseconds)."""
-        workers = await asyncio.gather(*(asyncio.to_thread(self._start_worker) for _ in range(self._size)))
+        """Start every worker."""
+        workers = await asyncio.gather(*(self._start_worker() for _ in range(self._size)))
         for worker in workers:
             self._idle.put_nowait(worker)
 
     async def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
-        await asyncio.to_thread(worker.kill)
-        self._idle.put_nowait(await asyncio.to_thread(self._start_worker))
-
-    @staticmethod
-    async def _receive(conn: Connection) -> object:
-        if not conn.poll():
-            loop = asyncio.get_running_loop()
-            ready = loop.create_future()
-            fd = conn.fileno()
-            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-            try:
-                await ready
-            finally:
-                loop.remove_reader(fd)
-                # uvloop makes a watched descriptor non-blocking; the rest of a large message must be waited for.
-                os.set_blocking(fd, True)
-        return conn.recv()
+        await asyncio.to_thread(worker.process.kill)
+        await asyncio.to_thread(worker.process.wait, 5)
+        worker.close_socket()
+        self._idle.put_nowait(await self._start_worker())
 
     async def submit(self, job: QueryJob) -> QueryAnswer:
         if self._idle.empty() and self._waiting >= self._queue_limit:
@@ -145,32 +156,34 @@ class ProcessQueryExecutor:
             worker = await self._idle.get()
         finally:
             self._waiting -= 1
+        started = time.monotonic()
         try:
-            worker.conn.send((str(self._store_path()), job))
-            first = await asyncio.wait_for(self._receive(worker.conn), self._timeout)
+            worker.send(encode_job(str(self._store_path()), job))
+            first = await asyncio.wait_for(worker.receive(), self._timeout)
         except TimeoutError:
             await self._replace(worker)
             raise _timeout_error(self._timeout) from None
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError, asyncio.IncompleteReadError):
             await self._replace(worker)
             raise WorkerLost("the query worker stopped unexpectedly; retry, and narrow the query") from None
         except asyncio.CancelledError:
             await asyncio.shield(self._replace(worker))
             raise
+        seconds = time.monotonic() - started
         if isinstance(first, Complete):
             self._idle.put_nowait(worker)
-            return QueryAnswer(first.head, body=first.body)
+            return QueryAnswer(first.head, body=first.body, worker_seconds=seconds)
         if isinstance(first, Failure):
             self._idle.put_nowait(worker)
             raise first.to_exception()
         assert isinstance(first, Head)
-        return QueryAnswer(first, stream=self._stream(worker))
+        return QueryAnswer(first, stream=self._stream(worker), worker_seconds=seconds)
 
     async def _stream(self, worker: _Worker) -> AsyncIterator[bytes]:
         finished = False
         try:
             while True:
-                message = await asyncio.wait_for(self._receive(worker.conn), self._timeout)
+                message = await asyncio.wait_for(worker.receive(), self._timeout)
                 if message == END:
                     finished = True
                     return
@@ -187,8 +200,8 @@ class ProcessQueryExecutor:
 
     def close(self) -> None:
         for worker in list(self._all):
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
+            with contextlib.suppress(OSError, RuntimeError):
+                worker.close_socket()  # the worker reads the end of its socket and exits
         for worker in list(self._all):
             try:
                 worker.process.wait(2)
@@ -219,6 +232,7 @@ class ThreadQueryExecutor:
         if self._limiter.available_tokens == 0 and self._waiting >= self._queue_limit:
             raise _busy_error()
         self._waiting += 1
+        started = time.monotonic()
         try:
             with anyio.fail_after(self._timeout):
                 messages = await anyio.to_thread.run_sync(self._run, job, limiter=self._limiter, abandon_on_cancel=True)
@@ -226,14 +240,15 @@ class ThreadQueryExecutor:
             raise _timeout_error(self._timeout) from None
         finally:
             self._waiting -= 1
+        seconds = time.monotonic() - started  # includes waiting for a thread: an upper bound
         first = messages[0]
         if isinstance(first, Failure):
             raise first.to_exception()
         if isinstance(first, Complete):
-            return QueryAnswer(first.head, body=first.body)
+            return QueryAnswer(first.head, body=first.body, worker_seconds=seconds)
         assert isinstance(first, Head)
         chunks = [m for m in messages[1:] if isinstance(m, bytes)]
-        return QueryAnswer(first, body=b"".join(chunks))
+        return QueryAnswer(first, body=b"".join(chunks), worker_seconds=seconds)
 
     def close(self) -> None:
         """Nothing to release: the threads belong to anyio's pool."""

@@ -1,47 +1,61 @@
-"""The query worker process: opens the published store read-only and answers jobs sent down a pipe.
+"""The query worker process: opens the published store read-only and answers jobs sent down a socket.
 
 A worker is a separate process because pyoxigraph cannot be interrupted while it evaluates (a sort or an
 aggregate runs to its end): the only way to stop a runaway query is to stop the process running it. The
-pool kills a worker whose query passes its time limit and starts a fresh one.
+pool kills a worker whose query passes its time limit and starts a fresh one. Messages are framed as in
+`framing`.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ccg_graph.execution.evaluate import QueryJob, evaluate
+from ccg_graph.execution.evaluate import evaluate
+from ccg_graph.execution.framing import LENGTH, decode_job, encode_message
 from ccg_graph.store.embedded import EmbeddedStore
 
 
-def worker_main(conn: Connection) -> None:
-    """Serve `(store_path, QueryJob)` requests until the pipe closes or a `None` arrives."""
+def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
+    """`size` bytes, or None when the server has closed its end."""
+    buffer = bytearray()
+    while len(buffer) < size:
+        chunk = sock.recv(size - len(buffer))
+        if not chunk:
+            return None
+        buffer += chunk
+    return bytes(buffer)
+
+
+def worker_main(sock: socket.socket) -> None:
+    """Serve framed `(store_path, QueryJob)` requests until the socket closes or an empty frame arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops its workers
     store: EmbeddedStore | None = None
     opened: str | None = None
     while True:
         try:
-            request = conn.recv()
-        except (EOFError, OSError):
+            prefix = _read_exactly(sock, LENGTH.size)
+            payload = _read_exactly(sock, LENGTH.unpack(prefix)[0]) if prefix is not None else None
+        except OSError:
             break
-        if request is None:
+        if not payload:
             break
-        store_path, job = request
-        assert isinstance(job, QueryJob)
+        store_path, job = decode_job(payload)
         if store_path != opened:
             if store is not None:
                 store.close()
             store = EmbeddedStore(Path(store_path), read_only=True)
             opened = store_path
+        assert store is not None
         for message in evaluate(store, job):
-            conn.send(message)
+            sock.sendall(encode_message(message))
     if store is not None:
         store.close()
     os._exit(0)
 
 
 if __name__ == "__main__":
-    worker_main(Connection(int(sys.argv[1])))
+    worker_main(socket.socket(fileno=int(sys.argv[1])))

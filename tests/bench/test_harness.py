@@ -127,9 +127,25 @@ def test_every_ratio_and_target_is_reported(harness_run: tuple[int, dict, Path, 
         ratios["growth"][k] is not None for k in ("load_seconds", "full_validation_seconds", "lookup_mean_latency")
     )
     names = [t["target"] for t in data["targets"]]
-    assert len(names) == 10
+    assert len(names) == 11
     for target in data["targets"]:  # every target is judged, or says why it is not
         assert target["pass"] in (True, False) or target["note"], target
+
+
+def test_cached_saved_queries_the_breakdown_and_writes_are_measured(harness_run: tuple[int, dict, Path, str]) -> None:
+    _, data, _, _ = harness_run
+    cached = data["http"]["servers"]["ccg-graph"]["classes"]["as_of_cached"]
+    assert data["http"]["agreement"]["as_of_cached"]["agree"], data["http"]["agreement"]["as_of_cached"]
+    for connections in (1, 8):
+        run = cached[f"c{connections}"]
+        assert run["requests_per_s"] > 0 and run["errors"]["status"] == 0, run
+        assert data["ratios"]["http"][f"as_of_cached.c{connections}.vs_oxigraph"]["ratio"] > 0
+    layers = data["breakdown"]["layers"]
+    assert set(layers) == {"engine_ms", "serialisation_ms", "worker_code_ms", "round_trip_ms", "http_ms"}
+    assert layers["engine_ms"] > 0 and data["breakdown"]["total_ms"] > layers["engine_ms"]
+    writes = data["write_load"]["writes"]
+    assert writes["count"] > 0 and set(writes["statuses"]) == {"204"}, writes
+    assert data["write_load"]["reads_during_writes"]["requests_per_s"] > 0
 
 
 def test_missing_features_are_reported_not_invented(harness_run: tuple[int, dict, Path, str]) -> None:

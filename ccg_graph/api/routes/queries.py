@@ -92,4 +92,4 @@ async def run_saved_query(
         values[key] = value
     text = bind_values(query.text, query.bind(values))
     job = make_job(settings, text, request.headers.get("accept"), format_override=request.query_params.get("format"))
-    return await answer(request, job)
+    return await answer(request, job, keep=True)

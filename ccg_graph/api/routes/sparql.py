@@ -68,7 +68,8 @@ async def _service_description(request: Request, store: StoreDep, settings: Sett
     return Response(body, media_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 
-async def _run_query(request: Request, settings: SettingsDep, operation: QueryRequest) -> Response:
+async def run_query_operation(request: Request, settings: SettingsDep, operation: QueryRequest) -> Response:
+    """Answer a parsed query: the routes below and `api.fast_path` (GET and HEAD) both come here."""
     job = make_job(
         settings,
         operation.query,
@@ -121,7 +122,7 @@ async def sparql_get(
             return query_page_response(request, settings)
         return await _service_description(request, store, settings)
     assert isinstance(operation, QueryRequest)
-    return await _run_query(request, settings, operation)
+    return await run_query_operation(request, settings, operation)
 
 
 @router.post(
@@ -150,7 +151,7 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     if isinstance(operation, UpdateRequest):
         return await _run_update(request, store, settings, operation)
     assert isinstance(operation, QueryRequest)
-    return await _run_query(request, settings, operation)
+    return await run_query_operation(request, settings, operation)
 
 
 @router.post(

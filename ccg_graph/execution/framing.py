@@ -1,0 +1,90 @@
+"""The bytes that cross the socket between the server and a query worker.
+
+Every message is one frame: a 4-byte big-endian length, then a one-byte tag and the payload. The job going
+to the worker is pickled (a small dataclass, a few microseconds); the answers coming back are raw bytes
+behind a fixed header, so a body is never copied into a pickle and back out of it, and the server reads
+frames with asyncio's stream reader (no blocking read, no watching and unwatching the descriptor per message).
+An empty frame asks the worker to stop.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import struct
+from typing import Protocol
+
+from ccg_graph.execution.evaluate import END, Complete, Failure, Head, QueryJob
+
+LENGTH = struct.Struct("!I")
+_HEAD = struct.Struct("!?qH")  # truncated, rows (-1 for none), length of the media type
+
+COMPLETE, HEAD, CHUNK, FINISHED, FAILURE = b"C", b"H", b"B", b"E", b"F"
+
+Message = Complete | Head | bytes | Failure | str
+
+
+class FrameReader(Protocol):
+    async def readexactly(self, n: int) -> bytes: ...
+
+
+def frame(payload: bytes) -> bytes:
+    return LENGTH.pack(len(payload)) + payload
+
+
+def encode_job(store_path: str, job: QueryJob) -> bytes:
+    return frame(pickle.dumps((store_path, job), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def decode_job(payload: bytes) -> tuple[str, QueryJob]:
+    store_path, job = pickle.loads(payload)  # from our own server, over a private socket pair
+    assert isinstance(store_path, str) and isinstance(job, QueryJob)
+    return store_path, job
+
+
+def _head(head: Head) -> bytes:
+    media = head.media_type.encode()
+    return _HEAD.pack(head.truncated, -1 if head.rows is None else head.rows, len(media)) + media
+
+
+def encode_message(message: Message) -> bytes:
+    """One evaluation message as a frame."""
+    if isinstance(message, Complete):
+        return frame(COMPLETE + _head(message.head) + message.body)
+    if isinstance(message, Head):
+        return frame(HEAD + _head(message))
+    if isinstance(message, bytes):
+        return frame(CHUNK + message)
+    if isinstance(message, Failure):
+        return frame(FAILURE + json.dumps([message.error_type, message.message, message.http_status]).encode())
+    assert message == END
+    return frame(FINISHED)
+
+
+def _read_head(payload: bytes) -> tuple[Head, int]:
+    truncated, rows, media_length = _HEAD.unpack_from(payload, 1)
+    start = 1 + _HEAD.size
+    media = payload[start : start + media_length].decode()
+    return Head(media, truncated, None if rows < 0 else rows), start + media_length
+
+
+def decode_message(payload: bytes) -> Message:
+    tag = payload[:1]
+    if tag == COMPLETE:
+        head, start = _read_head(payload)
+        return Complete(head, payload[start:])
+    if tag == HEAD:
+        return _read_head(payload)[0]
+    if tag == CHUNK:
+        return payload[1:]
+    if tag == FAILURE:
+        error_type, message, status = json.loads(payload[1:])
+        return Failure(error_type, message, status)
+    if tag == FINISHED:
+        return END
+    raise ValueError(f"unknown frame tag {tag!r}")
+
+
+async def read_frame(reader: FrameReader) -> bytes:
+    (length,) = LENGTH.unpack(await reader.readexactly(LENGTH.size))
+    return await reader.readexactly(length)
