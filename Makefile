@@ -51,8 +51,9 @@ run: install
 
 ## System packages the tests drive for real (Debian): headless Chromium and its driver for the page tests,
 ## Virtuoso for the remote-store tests (the -bin package: the server without a system service), and wrk,
-## the HTTP load generator of the benchmark harness (its end-to-end test).
-SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin wrk
+## the HTTP load generator of the benchmark harness (its end-to-end test), and nginx (the light build: the
+## load balancer of the replica tests, run as an ordinary process with a generated configuration).
+SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin wrk nginx-light
 
 deps-system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
