@@ -573,12 +573,24 @@ def deploy_nginx(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the configuration here.")] = None,
     workers: Annotated[str, typer.Option("--workers", help="nginx worker processes ('auto': one per core).")] = "auto",
     access_log: Annotated[bool, typer.Option(help="Log every request to PREFIX/access.log.")] = False,
+    reads_on_primary: Annotated[
+        bool,
+        typer.Option(
+            help="Balance reads over the primary too (API processes over one database server), not only as a backup."
+        ),
+    ] = False,
 ) -> None:
     """Write an nginx configuration balancing reads over the replicas and sending writes to the primary."""
     from ccg_graph.replication.nginx import BalancerPlan, nginx_config, temp_folders
 
     plan = BalancerPlan(
-        primary, tuple(replicas), listen=listen, prefix=prefix.absolute(), workers=workers, access_log=access_log
+        primary,
+        tuple(replicas),
+        listen=listen,
+        prefix=prefix.absolute(),
+        workers=workers,
+        access_log=access_log,
+        reads_on_primary=reads_on_primary,
     )
     text = run_reporting_errors(lambda: nginx_config(plan))
     if output is None:

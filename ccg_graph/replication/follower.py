@@ -82,6 +82,7 @@ class PrimaryClient:
 
     def _checked(self, response: httpx.Response, what: str) -> httpx.Response:
         if response.status_code != 200:
+            response.read()  # a streamed answer's error text has not been read yet
             raise PrimaryUnavailable(
                 f"the primary answered {what} with HTTP {response.status_code}: {response.text[:300]}"
             )

@@ -32,6 +32,8 @@ class BalancerPlan:
     fail_timeout_seconds: int = 10
     max_body: str = "16m"
     access_log: bool = False
+    #: Balance reads over the primary too: for API processes over one database server, which are all alike.
+    reads_on_primary: bool = False
 
 
 def server_address(url: str, what: str) -> str:
@@ -64,6 +66,11 @@ def nginx_config(plan: BalancerPlan) -> str:
             raise BadInput(f"--prefix {str(prefix)!r} must be a plain path")
     passive = f"max_fails={plan.max_fails} fail_timeout={plan.fail_timeout_seconds}s"
     read_servers = "\n".join(f"        server {address} {passive};" for address in replicas)
+    reads_comment = (
+        "every API process, passively checked."
+        if plan.reads_on_primary
+        else "the replicas, passively checked; the primary only when every replica is down."
+    )
     access = f"access_log {prefix}/access.log;" if plan.access_log else "access_log off;"
     return f"""# ccg-graph behind nginx: one primary, {len(replicas)} read replica(s); from `ccg-graph deploy nginx`.
 # Run: nginx -p {prefix} -c <this file>   (add -g 'daemon off;' to keep it in the foreground)
@@ -85,10 +92,10 @@ http {{
     client_max_body_size {plan.max_body};
     server_tokens off;
 
-    # Reads: the replicas, passively checked; the primary only when every replica is down.
+    # Reads: {reads_comment}
     upstream ccg_graph_reads {{
 {read_servers}
-        server {primary} backup;
+        server {primary} {passive if plan.reads_on_primary else "backup"};
         keepalive 32;
     }}
 

@@ -19,6 +19,7 @@ targeting (measured in bench/incremental_validation.py).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from functools import lru_cache
@@ -36,6 +37,11 @@ from ccg_graph.validation.parse import ParsedRdf, read_files
 from ccg_graph.validation.reach import ReachPlan, compile_shapes
 from ccg_graph.validation.targeting import FocusedValidator
 
+#: rdflib's SPARQL parser (pyparsing) is not safe to run in two threads at once: the background warm-up at
+#: start (`ccg_graph.api.app.warm_validation`) and a first write arriving meanwhile both compile the shapes'
+#: queries, so compiling is serialised; once compiled, the cached plan and validator are only read.
+_COMPILING = threading.Lock()
+
 
 @lru_cache(maxsize=4)
 def _plan_for(shapes_dir: str) -> ReachPlan:
@@ -44,7 +50,8 @@ def _plan_for(shapes_dir: str) -> ReachPlan:
 
 def reach_plan(settings: Settings) -> ReachPlan:
     """The reach plan of the shapes in `settings.shapes_dir` (compiled once per process)."""
-    return _plan_for(str(settings.shapes_dir.resolve()))
+    with _COMPILING:
+        return _plan_for(str(settings.shapes_dir.resolve()))
 
 
 @lru_cache(maxsize=4)
@@ -54,7 +61,8 @@ def _validator_for(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
 
 def focused_validator(settings: Settings) -> FocusedValidator:
     """The focused validator of the shapes and ontology in `settings` (built once per process)."""
-    return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
+    with _COMPILING:
+        return _validator_for(str(settings.shapes_dir.resolve()), str(settings.ontology_dir.resolve()))
 
 
 def _as_triple(item: ox.Quad | ox.Triple) -> ox.Triple:
