@@ -596,7 +596,7 @@ def deploy_nginx(
     if output is None:
         out.print(text, highlight=False, markup=False, end="")
         return
-    for folder in temp_folders(plan.prefix):
+    for folder in [*temp_folders(plan.prefix), output.parent]:
         folder.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     err.print(f"wrote {output}; run: nginx -p {plan.prefix} -c {output.absolute()}", highlight=False)
