@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test assets deps-system build validate lint clean guide conformance fuzz soak bench bench-quick bench-deps
+.PHONY: run test install install-test assets deps-system build validate lint clean guide conformance fuzz soak bench bench-quick bench-deps bench-replicas
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -51,8 +51,9 @@ run: install
 
 ## System packages the tests drive for real (Debian): headless Chromium and its driver for the page tests,
 ## Virtuoso for the remote-store tests (the -bin package: the server without a system service), and wrk,
-## the HTTP load generator of the benchmark harness (its end-to-end test).
-SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin wrk
+## the HTTP load generator of the benchmark harness (its end-to-end test), and nginx (the light build: the
+## load balancer of the replica tests, run as an ordinary process with a generated configuration).
+SYSTEM_PACKAGES := chromium chromium-driver virtuoso-opensource-7-bin wrk nginx-light
 
 deps-system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -104,6 +105,10 @@ bench: bench-deps
 ## make bench-quick: the same harness, shorter runs and smaller sizes (under 3 minutes on 2 cores)
 bench-quick: bench-deps
 	$(BIN)/python -m bench --quick
+
+## make bench-replicas: read throughput through nginx with 1, 2 and 3 replicas, and replication lag (national graph)
+bench-replicas: bench-deps deps-system
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(BUILD_DIR) .pytest_cache

@@ -94,6 +94,13 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     build_dir: BuildDirOption = None,
     build_if_missing: Annotated[bool, typer.Option(help="Build the graph first if it is not built.")] = False,
+    replica_of: Annotated[
+        str | None,
+        typer.Option(
+            "--replica-of",
+            help="Serve as a read replica of the primary at this base URL: boot from its snapshot, follow its feed.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql) from the embedded store or the configured SPARQL server."""
     import uvicorn
@@ -103,7 +110,13 @@ def serve(
     from ccg_graph.build import is_built
 
     settings = _settings(build_dir)
-    if settings.store == "embedded" and not is_built(settings):
+    if replica_of is not None:
+        settings = settings.model_copy(update={"replica_of": replica_of})
+    if settings.replica_of:
+        from ccg_graph.replication.follower import open_replica_store
+
+        run_reporting_errors(lambda: open_replica_store(settings)).close()
+    elif settings.store == "embedded" and not is_built(settings):
         if not build_if_missing:
             err.print(f"[bold red]error:[/] no built graph in {settings.build_dir}: run `ccg-graph build` first")
             raise typer.Exit(2)
@@ -561,6 +574,52 @@ def diff(
             before = ", ".join(change.get("removed", [])) or "-"
             after = ", ".join(change.get("added", [])) or "-"
             out.print(f"    {prop}: {before} -> {after}", highlight=False)
+
+
+deploy_app = typer.Typer(help="Configuration for running ccg-graph on more than one process.", no_args_is_help=True)
+app.add_typer(deploy_app, name="deploy")
+
+
+@deploy_app.command("nginx")
+def deploy_nginx(
+    primary: Annotated[str, typer.Option("--primary", help="The primary's base URL (http://host:port).")],
+    replicas: Annotated[
+        list[str], typer.Option("--replica", help="A read replica's base URL; give one --replica per replica.")
+    ],
+    listen: Annotated[str, typer.Option("--listen", help="Where nginx listens (port or address:port).")] = "8080",
+    prefix: Annotated[
+        Path, typer.Option("--prefix", help="nginx's folder for its pid file, logs and temporary files.")
+    ] = Path("/var/lib/ccg-graph-nginx"),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the configuration here.")] = None,
+    workers: Annotated[str, typer.Option("--workers", help="nginx worker processes ('auto': one per core).")] = "auto",
+    access_log: Annotated[bool, typer.Option(help="Log every request to PREFIX/access.log.")] = False,
+    reads_on_primary: Annotated[
+        bool,
+        typer.Option(
+            help="Balance reads over the primary too (API processes over one database server), not only as a backup."
+        ),
+    ] = False,
+) -> None:
+    """Write an nginx configuration balancing reads over the replicas and sending writes to the primary."""
+    from ccg_graph.replication.nginx import BalancerPlan, nginx_config, temp_folders
+
+    plan = BalancerPlan(
+        primary,
+        tuple(replicas),
+        listen=listen,
+        prefix=prefix.absolute(),
+        workers=workers,
+        access_log=access_log,
+        reads_on_primary=reads_on_primary,
+    )
+    text = run_reporting_errors(lambda: nginx_config(plan))
+    if output is None:
+        out.print(text, highlight=False, markup=False, end="")
+        return
+    for folder in [*temp_folders(plan.prefix), output.parent]:
+        folder.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {output}; run: nginx -p {plan.prefix} -c {output.absolute()}", highlight=False)
 
 
 @app.command()

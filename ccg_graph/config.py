@@ -138,6 +138,18 @@ class Settings(BaseSettings):
         ),
     )
 
+    # -- read replicas (see docs/deployment.md and ccg_graph/replication/)
+    replica_of: str | None = Field(
+        default=None,
+        description="The primary's base URL: this server is then a read replica of it (`serve --replica-of`).",
+    )
+    replica_poll_seconds: float = Field(
+        default=0.5, gt=0, description="How often a replica asks its primary for new releases."
+    )
+    replica_max_lag_seconds: float = Field(
+        default=30.0, gt=0, description="A replica's /healthz answers 503 once it is this far behind its primary."
+    )
+
     @property
     def service_allow_list(self) -> tuple[str, ...]:
         return tuple(url.strip() for url in self.service_allow.split(",") if url.strip())

@@ -46,22 +46,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(build_dir: Path, **env_settings: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`ccg-graph serve` as a real process on a free loopback port; `env_settings` become CCG_GRAPH_* variables."""
-    port = free_port()
+def start_server(
+    build_dir: Path,
+    *,
+    serve_args: tuple[str, ...] = (),
+    serve_port: int | None = None,
+    ready_timeout: float = 60.0,
+    **env_settings: str,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`ccg-graph serve` as a real process on a free loopback port; `env_settings` become CCG_GRAPH_* variables.
+
+    `serve_args` are more arguments for `serve` (e.g. ``--replica-of URL``); `serve_port` a port to use
+    instead of a free one (a server restarted where a load balancer expects it)."""
+    port = serve_port or free_port()
     env = {**os.environ, "CCG_GRAPH_BUILD_DIR": str(build_dir)}
     env.update({f"CCG_GRAPH_{key.upper()}": value for key, value in env_settings.items()})
     # The server's log goes to a file: a pipe nobody reads fills up under load and stalls the server.
     log = tempfile.NamedTemporaryFile(prefix=f"ccg-graph-serve-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "ccg_graph.cli", "serve", "--port", str(port), *serve_args],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     log.close()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + ready_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = Path(log.name).read_text(errors="replace")
@@ -72,7 +82,7 @@ def start_server(build_dir: Path, **env_settings: str) -> tuple[subprocess.Popen
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
-    pytest.fail("the server did not answer /healthz within 60 s")
+    pytest.fail(f"the server did not answer /healthz within {ready_timeout:g} s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

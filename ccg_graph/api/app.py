@@ -38,6 +38,8 @@ from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
 from ccg_graph.history import ReleaseLog
 from ccg_graph.queries import QueryCatalogue
+from ccg_graph.replication import routes as replication
+from ccg_graph.replication.follower import follow_primary
 from ccg_graph.store import Store
 from ccg_graph.store.published import PublishedStore
 from ccg_graph.store.select import configured_store
@@ -82,16 +84,21 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.store = store if store is not None else configured_store(settings)
         app.state.executor = make_executor(settings, app.state.store)
-        app.state.history = ReleaseLog(settings.build_dir) if isinstance(app.state.store, PublishedStore) else None
+        keeps_history = isinstance(app.state.store, PublishedStore) and not settings.replica_of
+        app.state.history = ReleaseLog(settings.build_dir) if keeps_history else None
+        app.state.replica = follow_primary(settings, app.state.store)
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
-        warming = asyncio.create_task(warm_validation(settings, app.state.store)) if settings.update_token else None
+        writable = settings.update_token and not settings.replica_of
+        warming = asyncio.create_task(warm_validation(settings, app.state.store)) if writable else None
         try:
             yield
         finally:
             if warming is not None:
                 warming.cancel()
             app.state.executor.close()
+            if app.state.replica is not None:
+                app.state.replica.stop()
             if owned:
                 app.state.store.close()
 
@@ -145,6 +152,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(pages.router, responses=COMMON_ERRORS)
     app.include_router(resources.router, responses=COMMON_ERRORS)
     app.include_router(dataset.router, responses=COMMON_ERRORS)
+    app.include_router(replication.router, responses=COMMON_ERRORS)
     app.add_middleware(LinkedDataGZip)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -14,6 +14,10 @@ from ccg_graph.errors import Forbidden, PayloadTooLarge, Unauthorized
 def require_writer(request: Request) -> str:
     """The writer's identity (a fingerprint of the token) when the request may write; else 401/403."""
     settings = get_settings(request)
+    if settings.replica_of:
+        from ccg_graph.replication.store import ReplicaReadOnly
+
+        raise ReplicaReadOnly(settings.replica_of)
     if settings.update_token is None or not settings.update_token.get_secret_value():
         raise Forbidden("writes are disabled on this server (no CCG_GRAPH_UPDATE_TOKEN is set)")
     header = request.headers.get("authorization", "")

@@ -8,6 +8,10 @@ from ccg_graph.store.base import Store
 
 def configured_store(settings: Settings) -> Store:
     """The store the settings name: ``embedded`` (the published generations under `build_dir`) or ``sparql``."""
+    if settings.replica_of:
+        from ccg_graph.replication.follower import open_replica_store
+
+        return open_replica_store(settings)
     if settings.store == "sparql":
         from ccg_graph.store.remote import SparqlStore
 

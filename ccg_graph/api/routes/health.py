@@ -6,7 +6,7 @@ busy with slow queries. Counts are cached per release.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from ccg_graph import __version__
 from ccg_graph.api.deps import StoreDep
@@ -15,10 +15,15 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness and readiness")
-def healthz(request: Request, store: StoreDep) -> dict[str, object]:
+def healthz(request: Request, response: Response, store: StoreDep) -> dict[str, object]:
     cache = request.app.state.cache
     key = ("health", store.generation)
     if key not in cache:
         cache[key] = {"quads": len(store), "graphs": len(store.named_graphs())}
     release = store.generation.rsplit("/", 1)[-1]
-    return {"status": "ok", "version": __version__, "release": release, **cache[key]}
+    body: dict[str, object] = {"status": "ok", "version": __version__, "release": release, **cache[key]}
+    follower = getattr(request.app.state, "replica", None)
+    if follower is not None:  # a read replica: its lag behind the primary decides its health
+        response.status_code, replica = follower.health()
+        body.update(replica)
+    return body
