@@ -15,8 +15,8 @@ local offices, STPs, local authorities, ...):
 
 Ranking (`SearchIndex.search`): an exact code first; then names matched word for word, then names matched
 after correcting one typo (a word one edit away from a word in the index), then names containing the text
-anywhere (FTS5 trigram index: the old ``/search``'s "contains" behaviour); within each, current names before
-abbreviations and former names, organisations open on the chosen date before closed ones, then FTS5's
+anywhere (FTS5 trigram index: the old ``/search``'s "contains" behaviour); within each, current names and
+abbreviations before former names, organisations open on the chosen date before closed ones, then FTS5's
 bm25 relevance, then the name.
 """
 
@@ -43,7 +43,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The SPARQL functions (see docs/places.md): ccg:textMatch(text, query) and ccg:searchRank(iri, query).
 TEXT_MATCH = DEF_BASE + "textMatch"
 SEARCH_RANK = DEF_BASE + "searchRank"
-NAME_KINDS = {"code": 0, "current": 1, "abbreviation": 2, "former": 3}
+NAME_KINDS = {"code": 0, "current": 1, "abbreviation": 1, "former": 2}  # the rank of each kind of name
 NAME_KIND_LABELS = {"code": "code", "current": "current name", "abbreviation": "abbreviation", "former": "former name"}
 MATCH_QUALITIES = ("code", "words", "one typo", "contains")
 _WORD = re.compile(r"[0-9a-z]+")
@@ -208,7 +208,8 @@ def write_index(organisations: Iterable[Organisation], entries: Iterable[NameEnt
             )
             rows = [(e.text, e.iri, e.name_kind) for e in entries]
             connection.executemany("INSERT INTO name_words VALUES (?, ?, ?)", rows)
-            connection.executemany("INSERT INTO name_trigrams VALUES (?, ?, ?)", rows)
+            # Codes match exactly or word for word, never as a fragment (as the scan did): no trigrams for them.
+            connection.executemany("INSERT INTO name_trigrams VALUES (?, ?, ?)", [r for r in rows if r[2] != "code"])
             connection.executemany(
                 "INSERT INTO code VALUES (?, ?)", ((e.text.upper(), e.iri) for e in entries if e.name_kind == "code")
             )
