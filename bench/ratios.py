@@ -81,4 +81,9 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
             out["memory"][f"ccg_graph_over_{anchor}_rss"] = round(
                 ours["peak_rss_bytes"] / servers[anchor]["peak_rss_bytes"], 3
             )
+    places = data.get("places") or {}
+    out["places"] = {
+        "search_scan_over_index": (places.get("search") or {}).get("ratio_scan_over_index"),
+        "locate_every_polygon_over_index": (places.get("locate") or {}).get("ratio_every_polygon_over_index"),
+    }
     return out

@@ -25,6 +25,7 @@ from bench import (
     load,
     machine,
     memory,
+    places,
     profiling,
     ratios,
     report,
@@ -214,6 +215,11 @@ class Run:
                 self.settings.model_copy(update={"build_dir": build_dirs[1]}),
                 with_full=profile.incremental_with_full,
             ),
+        )
+
+        self.log("places: search index and locate")
+        self.data["places"] = self.attempt(
+            "places", lambda: places.run(self.settings.model_copy(update={"build_dir": build_dirs[1]}))
         )
 
         self.data["ratios"] = ratios.compute(self.data)

@@ -170,7 +170,25 @@ def check(data: dict[str, Any]) -> list[dict]:
         out.append(
             _target("server RSS with the national graph", "<= 1 GiB", None, None, "the base was not the national graph")
         )
+    out += _places(data)
     return out
+
+
+def _places(data: dict) -> list[dict]:
+    """Issue 19: the search index against the old /search scan, locate against testing every polygon."""
+    measured = data.get("places") or {}
+    found = []
+    for key, ratio, name, minimum in (
+        ("search", "ratio_scan_over_index", "search index vs the /search scan", 50),
+        ("locate", "ratio_every_polygon_over_index", "locate vs testing every polygon", 10),
+    ):
+        value = (measured.get(key) or {}).get(ratio)
+        if value is None:
+            found.append(_target(name, f">= {minimum}x faster", None, None, "not measured"))
+        else:
+            note = "" if value >= minimum else f"{minimum / value:.2f}x short"
+            found.append(_target(name, f">= {minimum}x faster", f"{value}x", value >= minimum, note))
+    return found
 
 
 def incremental_figures(measured: dict) -> tuple[float | None, float | None]:

@@ -148,6 +148,17 @@ def write_store(sink: QuadSink, target: Path) -> None:
         raise
 
 
+def write_search_index(store_dir: Path) -> None:
+    """The name search index of the new store, beside it (`places.search`)."""
+    from ccg_graph.places.search import build_index, index_path
+
+    store = EmbeddedStore(store_dir, read_only=True)
+    try:
+        build_index(store, index_path(store_dir))
+    finally:
+        store.close()
+
+
 def build(settings: Settings, progress: Progress = lambda _: None, *, national: bool = True) -> BuildSummary:
     """Assemble the dataset and write the embedded store and the gzipped N-Quads dump."""
     sink = assemble(settings, progress, national=national)
@@ -155,6 +166,8 @@ def build(settings: Settings, progress: Progress = lambda _: None, *, national: 
     with writer_lock(settings.build_dir):
         progress("writing the store")
         write_store(sink, settings.store_dir)
+        progress("writing the search index")
+        write_search_index(settings.store_dir)
         reset_generations(settings.build_dir)
         ReleaseLog(settings.build_dir).reset()
         progress("writing the dump")

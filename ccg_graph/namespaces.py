@@ -46,6 +46,8 @@ PREFIXES: dict[str, str] = {
     "dcat": str(DCAT),
     "void": str(VOID),
     "ccgsh": "https://w3id.org/ccg-graph/shapes#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "geof": "http://www.opengis.net/def/function/geosparql/",
 }
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -238,6 +240,11 @@ def share_iri(event: URIRef, from_code: str, to_code: str) -> URIRef:
 
 def overlap_iri(release_year: int, kind: str, organisation_code: str, authority_code: str) -> URIRef:
     return ID[f"overlap/{release_year}/{_slug(kind)}/{_code(organisation_code)}/{_code(authority_code)}"]
+
+
+def geometry_iri(kind: str, code: str, edition: str) -> URIRef:
+    """One organisation's boundary in one edition, e.g. ``geometry/ccg/00C/ccg15``."""
+    return ID[f"geometry/{_slug(kind)}/{_code(code)}/{_slug(edition)}"]
 
 
 def population_measure_iri(slug: str) -> URIRef:

@@ -27,6 +27,7 @@ from ccg_graph.api.routes import (
     graph_store,
     health,
     pages,
+    places,
     queries,
     query_page,
     resources,
@@ -149,6 +150,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(validate.router, responses=COMMON_ERRORS)
     app.include_router(query_page.router, responses=COMMON_ERRORS)
     # Linked data: dereferenceable IRIs, pages, dataset description and dumps (issue 6).
+    app.include_router(places.router, responses=COMMON_ERRORS)
     app.include_router(pages.router, responses=COMMON_ERRORS)
     app.include_router(resources.router, responses=COMMON_ERRORS)
     app.include_router(dataset.router, responses=COMMON_ERRORS)

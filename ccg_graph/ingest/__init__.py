@@ -10,6 +10,7 @@ CCG-shaped successions) are separate helper functions.
 Start from `read_manifest` and `verified_path` so that every file read is the one the manifest describes.
 """
 
+from ccg_graph.ingest.boundaries import BoundaryFeature, read_boundaries
 from ccg_graph.ingest.epcmem import MembershipSpell, read_epcmem
 from ccg_graph.ingest.list_sizes import ListSize, read_list_sizes
 from ccg_graph.ingest.manifest import ManifestEntry, read_manifest, sha256_of, verified_path, verify
@@ -55,6 +56,7 @@ from ccg_graph.ingest.successors import SuccessorRecord, ccg_form_successions, r
 
 __all__ = [
     "AuthorityRecord",
+    "BoundaryFeature",
     "CcgLookup",
     "CcgName",
     "CcgPopulation",
@@ -80,6 +82,7 @@ __all__ = [
     "normalise_header",
     "ons_columns",
     "open_on",
+    "read_boundaries",
     "read_ccg_lookup",
     "read_ccg_names",
     "read_ccg_population",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ccg_graph.errors import BadInput
+from ccg_graph.national.boundaries import build_boundaries
 from ccg_graph.national.ccgs import build_ccgs
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import QuadSink
@@ -34,4 +35,5 @@ def assemble_national(
     build_practices(ctx)
     build_geography(ctx)
     build_populations(ctx)
+    build_boundaries(ctx)
     return ctx

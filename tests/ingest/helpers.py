@@ -10,6 +10,7 @@ import pytest
 
 from ccg_graph.errors import BadInput
 from ccg_graph.ingest import (
+    read_boundaries,
     read_ccg_names,
     read_ccg_population,
     read_eauth,
@@ -30,9 +31,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference-data"
 
 
-#: The folders whose files the ingest reads (batch 1's); batch 2 and 3 folders have no reader yet.
+#: The folders whose files the ingest reads (batch 1's, and batch 3's boundaries); the other batch 2 and 3
+#: folders have no reader yet.
 FOLDERS_WITH_READERS = frozenset(
     {
+        "ons-boundaries",
         "ods-ccg",
         "ods-gp-practices",
         "ons-geography",
@@ -48,6 +51,10 @@ def reader_for(rel: str) -> Callable[[Path], Any]:
     folder, name = rel.split("/", 1)
     if folder not in FOLDERS_WITH_READERS:
         raise KeyError(f"no reader for {rel} (folder {folder}/ has none yet)")
+    if folder == "ons-boundaries":
+        if name.endswith(".geojson"):
+            return read_boundaries
+        raise KeyError(f"no reader for {rel}: the build reads the GeoJSON conversion beside this original")
     if name.startswith("eccg"):
         return read_eccg
     if name.startswith("eauth"):

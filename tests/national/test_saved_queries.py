@@ -185,3 +185,16 @@ def test_ccg_practice_populations(national_store: EmbeddedStore) -> None:
         measured_on="2013-04-01",
     )
     assert len(april_2013) == 211 and 55_000_000 < sum(int(r["people"]) for r in april_2013) < 57_000_000
+
+
+def test_locate(national_store: EmbeddedStore) -> None:
+    """Corby: its own CCG in 2016, Northamptonshire CCG in 2021, the sub-ICB location and ICB after July 2022
+    (tests/national/test_places.py checks the answers against the boundary files themselves)."""
+    corby = {"lat": "52.4888", "lon": "-0.7013"}
+    assert [
+        (r["code"], r["kind"], r["edition"]) for r in run(national_store, "locate", as_of="2016-06-01", **corby)
+    ] == [("03V", "CCG", "ccg15")]
+    assert [r["code"] for r in run(national_store, "locate", as_of="2021-06-01", **corby)] == ["78H"]
+    after = {(r["kind"], r["code"]) for r in run(national_store, "locate", as_of="2022-08-01", **corby)}
+    assert after == {("ICB", "QPM"), ("sub-ICB location", "78H")}
+    assert run(national_store, "locate", as_of="2012-06-01", **corby) == []

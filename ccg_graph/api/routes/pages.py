@@ -13,9 +13,9 @@ from pydantic import BaseModel
 from ccg_graph.api.caching import conditional_response
 from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.representations import html_response, per_build, public_base
+from ccg_graph.api.routes.places import index_of
 from ccg_graph.formats import Format, negotiate
-from ccg_graph.linked_data.lookup import Linker
-from ccg_graph.linked_data.pages import ccgs_per_month, search
+from ccg_graph.linked_data.pages import ccgs_per_month, indexed_search
 from ccg_graph.linked_data.svg import national_chart_svg
 from ccg_graph.queries import QueryCatalogue
 
@@ -37,6 +37,8 @@ class SearchHitModel(BaseModel):
     type: str
     openDate: date | None = None
     closeDate: date | None = None
+    matched: str | None = None  # the name or code that matched
+    matchedAs: str | None = None  # code, current name, abbreviation or former name
 
 
 class SearchPage(BaseModel):
@@ -70,13 +72,13 @@ def search_page(
     store: StoreDep,
     q: Annotated[str, Query(max_length=200, description="Name fragment or code")] = "",
     page: Annotated[int, Query(ge=1)] = 1,
+    as_of: Annotated[date | None, Query(description="Rank those open on this day first (default today)")] = None,
     format: Annotated[str | None, Query(description="html or json (overrides Accept)")] = None,
 ) -> Response:
     media = negotiate(request.headers.get("accept"), format, _SEARCH_FORMATS, {}, "text/html")
 
     def make() -> Response:
-        linker = Linker(store, public_base(request))
-        found = search(store, linker, q, page)
+        found = indexed_search(index_of(request, store), public_base(request), q, page, as_of)
         next_url = f"{request.url.path}?q={_quote(q)}&page={found.next_page}" if found.next_page else None
         if media == "application/json":
             body = SearchPage(
@@ -91,6 +93,8 @@ def search_page(
                         type=h.kind,
                         openDate=h.opened,
                         closeDate=h.closed,
+                        matched=h.matched,
+                        matchedAs=h.matched_as,
                     )
                     for h in found.items
                 ],
@@ -103,7 +107,7 @@ def search_page(
             response.headers["Link"] = f'<{next_url}>; rel="next"'
         return response
 
-    return conditional_response(request, store, ("search", q, str(page), media), make)
+    return conditional_response(request, store, ("search", q, str(page), media, str(as_of)), make)
 
 
 def _quote(text: str) -> str:

@@ -24,6 +24,7 @@ from ccg_graph.api.representations import (
     public_base,
     rdf_response,
 )
+from ccg_graph.api.routes.places import ccg_page_maps
 from ccg_graph.errors import NotFound
 from ccg_graph.linked_data.context import context_document
 from ccg_graph.linked_data.describe import describe
@@ -108,7 +109,13 @@ def page_response(request: Request, store: Store, iri: str, page: int, as_of: da
         story = ccg_page(store, linker, resource, as_of, page)
         timeline = Markup(timeline_svg(story.timeline, f"Timeline of {resource.title}"))
         response = html_response(
-            request, "ccg.html", page=resource, ccg=story, lineage_svg=lineage, timeline_svg=timeline
+            request,
+            "ccg.html",
+            page=resource,
+            ccg=story,
+            lineage_svg=lineage,
+            timeline_svg=timeline,
+            maps=ccg_page_maps(request, store, iri, story.opened, story.closed, as_of),
         )
         next_page = story.practices.next_page
     else:
