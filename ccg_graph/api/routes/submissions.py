@@ -27,6 +27,17 @@ from ccg_graph.submissions import SubmissionLog, media_type_for, retract, submit
 router = APIRouter(tags=["submissions and changes"])
 
 PATCH_TYPES = ("application/rdf-patch", "text/rdf-patch")
+#: OpenAPI links from an accepted submission to the operations on it (clients and stateful fuzzing follow them).
+_SUBMISSION_LINKS = {
+    "GetSubmission": {
+        "operationId": "get_submission_submissions__submission_id__get",
+        "parameters": {"submission_id": "$response.body#/id"},
+    },
+    "RetractSubmission": {
+        "operationId": "retract_submission_submissions__submission_id__delete",
+        "parameters": {"submission_id": "$response.body#/id"},
+    },
+}
 
 
 def _history(request: Request) -> ReleaseLog:
@@ -45,7 +56,16 @@ def _log(request: Request) -> SubmissionLog:
     summary="Submit RDF into a named graph of its own: validated in context, committed atomically with PROV",
     status_code=201,
     dependencies=[Depends(require_writer)],
-    responses={201: {}, 200: {}, 400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}},
+    responses={
+        201: {"links": _SUBMISSION_LINKS},
+        200: {"links": _SUBMISSION_LINKS},
+        400: {},
+        401: {},
+        403: {},
+        413: {},
+        415: {},
+        422: {},
+    },
     openapi_extra={"requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}},
 )
 async def post_submission(
