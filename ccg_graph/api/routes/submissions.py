@@ -17,11 +17,12 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import agent_of
 from ccg_graph.errors import BadInput, NotFound, ValidationFailed
 from ccg_graph.history import ReleaseLog
-from ccg_graph.rdf.parser import READABLE, RdfLimits
+from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.submissions import SubmissionLog, media_type_for, retract, submit
 
 router = APIRouter(tags=["submissions and changes"])
@@ -66,7 +67,7 @@ def _log(request: Request) -> SubmissionLog:
         415: {},
         422: {},
     },
-    openapi_extra={"requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}},
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def post_submission(
     request: Request,
