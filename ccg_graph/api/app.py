@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,18 +62,16 @@ def make_executor(settings: Settings, store: Store) -> QueryExecutor:
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
-async def warm_validation(settings: Settings, store: Store) -> None:
-    """Load the shapes and compile their reach plan in the background, so the first write does not wait for
-    it (a few seconds); failures here are left for the first write to report. A write arriving meanwhile
-    waits on the same lock-protected initialisation (`validation.incremental.prepare`) and uses its result."""
-    from ccg_graph.validation.incremental import prepare, validate_change
-
-    def warm() -> None:
-        prepare(settings)
-        validate_change(store, [], [], settings=settings)
+async def prepare_write_gate(settings: Settings) -> None:
+    """Load the shapes and compile their reach plan and focused validator before the server answers, when
+    writes are enabled, so that no write waits for it (a few seconds; under load, the first write of the soak
+    waited 24 s for it when it ran in the background) and the server is up only once it can do all it offers.
+    Failures here are left for the first write to report. The preparation is the same lock-protected
+    initialisation every validation of a change uses (`validation.incremental.prepare`)."""
+    from ccg_graph.validation.incremental import prepare
 
     with contextlib.suppress(Exception):
-        await anyio.to_thread.run_sync(warm)
+        await anyio.to_thread.run_sync(lambda: prepare(settings))
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -90,13 +87,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.replica = follow_primary(settings, app.state.store)
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
-        writable = settings.update_token and not settings.replica_of
-        warming = asyncio.create_task(warm_validation(settings, app.state.store)) if writable else None
+        if settings.update_token and not settings.replica_of:
+            await prepare_write_gate(settings)
         try:
             yield
         finally:
-            if warming is not None:
-                warming.cancel()
             app.state.executor.close()
             if app.state.replica is not None:
                 app.state.replica.stop()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ccg_graph.rdf.parser import READABLE
+
 
 class ErrorBody(BaseModel):
     """The body of every error answer."""
@@ -44,3 +46,11 @@ RDF_MEDIA_TYPES = (
 )
 
 RDF_CONTENT: dict[int | str, dict[str, object]] = {200: {"content": {m: {} for m in RDF_MEDIA_TYPES}}}
+
+
+#: The request body of every operation that reads RDF (`/store`, `/submissions`, `/validate`): one entry per
+#: media type the guarded parser reads, so the hostile-input corpus (tests/security/test_every_door.py) finds
+#: every such door in the description.
+RDF_REQUEST_BODY: dict[str, object] = {
+    "requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}
+}

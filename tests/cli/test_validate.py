@@ -40,6 +40,26 @@ def test_parse_error_gives_file_line_and_column(tmp_path: Path) -> None:
     assert f"{bad}:3:11" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_hostile_files_are_bad_input_with_where(tmp_path: Path) -> None:
+    """The CLI reads files through the same guarded parser as the server: a nesting bomb and a truncated
+    RDF/XML file are exit 2 with file, line and column, and the nesting limit is the deployment's."""
+    from tests.rdf.corpus import nesting_bombs, truncated
+
+    deep, cut = tmp_path / "deep.jsonld", tmp_path / "cut.rdf"
+    deep.write_bytes(nesting_bombs()[0].body)
+    cut.write_bytes(truncated("application/rdf+xml"))
+    refused = cli("validate", str(deep))
+    assert refused.returncode == 2 and f"{deep}:1:" in refused.stderr and "nests" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    line = truncated("application/rdf+xml").count(b"\n") + 1
+    broken = cli("validate", str(cut))
+    assert broken.returncode == 2 and f"{cut}:{line}:" in broken.stderr and "well-formed" in broken.stderr
+    shallow = tmp_path / "shallow.ttl"
+    shallow.write_text("<http://e/a> <http://e/p> [ <http://e/p> [ <http://e/p> 1 ] ] .\n")
+    assert cli("validate", str(shallow), env={"CCG_GRAPH_MAX_RDF_NESTING": "1"}).returncode == 2
+    assert cli("validate", str(shallow)).returncode in (0, 1)
+
+
 def test_overlap_only_against_the_graph(national_build: BuildSummary, national_settings: Settings) -> None:
     example = str(EXAMPLES / "practice-membership-overlap.ttl")
     alone = cli("validate", example, "--format", "json")

@@ -1,8 +1,9 @@
-"""Writes sent the moment the server answers: none may fail while the shapes are still being prepared.
+"""Writes sent the moment the server answers: none may fail, whatever is still being prepared.
 
-The server prepares the shapes gate in the background when it starts with writes enabled; before the
-preparation shared one lock with first use, a write arriving meanwhile compiled the shapes beside it and
-rdflib's SPARQL parser (not thread-safe) made it answer 500.
+The server used to prepare the shapes gate in the background while the first writes compiled it too, and
+rdflib's SPARQL parser (not thread-safe) made them answer 500. Now the gate is prepared under one lock before
+the server answers, and every rdflib SPARQL parse holds one lock; these tests send six writes, and writes
+beside `/validate` (pySHACL parsing SPARQL), as soon as `/healthz` answers.
 """
 
 from __future__ import annotations

@@ -15,24 +15,20 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ccg_graph.api.deps import StoreDep
+from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
 from ccg_graph.errors import NotFound
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol import graph_store as gsp
-from ccg_graph.rdf.parser import READABLE, RdfLimits
+from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.results import write_triples
 
 router = APIRouter(tags=["graph store"])
 
 GraphQuery = Annotated[str | None, Query(description="The IRI of the named graph")]
 DefaultQuery = Annotated[str | None, Query(description="Present (no value) to address the default graph")]
-_RDF_BODY = {
-    "requestBody": {
-        "content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)},
-    }
-}
 _READ_RESPONSES = {200: {"content": {m: {} for m in GRAPH_FORMATS}}, 400: {}, 404: {}, 406: {}}
 _WRITE_RESPONSES = {201: {}, 204: {}, 400: {}, 401: {}, 403: {}, 404: {}, 413: {}, 415: {}, 422: {}, 507: {}}
 
@@ -102,7 +98,7 @@ async def head_graph(request: Request, store: StoreDep, graph: GraphQuery = None
     summary="Replace a graph",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
-    openapi_extra=_RDF_BODY,
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def put_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
     return await _write(request, store, _target(request, graph), "PUT")
@@ -113,7 +109,7 @@ async def put_graph(request: Request, store: StoreDep, graph: GraphQuery = None,
     summary="Merge RDF into a graph; with no graph named, create a new graph (201 + Location)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
-    openapi_extra=_RDF_BODY,
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def post_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
     if graph is None and "default" not in request.query_params:
@@ -149,7 +145,7 @@ async def head_direct(request: Request, store: StoreDep, graph_id: str):
     summary="Replace a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
-    openapi_extra=_RDF_BODY,
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def put_direct(request: Request, store: StoreDep, graph_id: str):
     return await _write(request, store, _direct(request), "PUT")
@@ -160,7 +156,7 @@ async def put_direct(request: Request, store: StoreDep, graph_id: str):
     summary="Merge RDF into a graph (direct identification)",
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
-    openapi_extra=_RDF_BODY,
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def post_direct(request: Request, store: StoreDep, graph_id: str):
     return await _write(request, store, _direct(request), "POST")

@@ -17,16 +17,28 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import agent_of
 from ccg_graph.errors import BadInput, NotFound, ValidationFailed
 from ccg_graph.history import ReleaseLog
-from ccg_graph.rdf.parser import READABLE, RdfLimits
+from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.submissions import SubmissionLog, media_type_for, retract, submit
 
 router = APIRouter(tags=["submissions and changes"])
 
 PATCH_TYPES = ("application/rdf-patch", "text/rdf-patch")
+#: OpenAPI links from an accepted submission to the operations on it (clients and stateful fuzzing follow them).
+_SUBMISSION_LINKS = {
+    "GetSubmission": {
+        "operationId": "get_submission_submissions__submission_id__get",
+        "parameters": {"submission_id": "$response.body#/id"},
+    },
+    "RetractSubmission": {
+        "operationId": "retract_submission_submissions__submission_id__delete",
+        "parameters": {"submission_id": "$response.body#/id"},
+    },
+}
 
 
 def _history(request: Request) -> ReleaseLog:
@@ -45,8 +57,17 @@ def _log(request: Request) -> SubmissionLog:
     summary="Submit RDF into a named graph of its own: validated in context, committed atomically with PROV",
     status_code=201,
     dependencies=[Depends(require_writer)],
-    responses={201: {}, 200: {}, 400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}},
-    openapi_extra={"requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}},
+    responses={
+        201: {"links": _SUBMISSION_LINKS},
+        200: {"links": _SUBMISSION_LINKS},
+        400: {},
+        401: {},
+        403: {},
+        413: {},
+        415: {},
+        422: {},
+    },
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def post_submission(
     request: Request,

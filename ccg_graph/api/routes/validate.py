@@ -22,9 +22,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ccg_graph.api.deps import SettingsDep, StoreDep
+from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body
 from ccg_graph.formats import Format, negotiate
-from ccg_graph.rdf.parser import READABLE, RdfLimits, format_for_media_type, parse_body
+from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_body
 from ccg_graph.validation.outcome import ValidationOutcome
 from ccg_graph.validation.service import validate_on_its_own
 
@@ -43,7 +44,7 @@ REPORT_ALIASES = {"application/x-turtle": "text/turtle"}
     "/validate",
     summary="Validate RDF against the shapes (alone or against the graph)",
     responses={200: {}, 400: {}, 406: {}, 413: {}, 415: {}},
-    openapi_extra={"requestBody": {"content": {media: {"schema": {"type": "string"}} for media in sorted(READABLE)}}},
+    openapi_extra=RDF_REQUEST_BODY,
 )
 async def validate(
     request: Request,
