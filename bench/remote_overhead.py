@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -36,7 +37,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def median_ms(call: Callable[[], object], repeats: int) -> float:
+def median_ms(call: Callable[..., Any], repeats: int) -> float:
     """The median milliseconds of `repeats` calls, after one to warm up."""
     call()  # warm
     samples = []
