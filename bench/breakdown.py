@@ -17,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from bench.procs import Server
+from bench.remote_overhead import median_ms
 from bench.wrk import run_wrk
 from ccg_graph.execution.evaluate import QueryJob, evaluate
 from ccg_graph.execution.framing import encode_message
@@ -32,17 +32,6 @@ from ccg_graph.store.embedded import EmbeddedStore
 from ccg_graph.store.published import published_path
 
 ACCEPT = "application/sparql-results+json"
-
-
-def _median_ms(call: Callable[[], object], repeats: int) -> float:
-    for _ in range(max(3, repeats // 10)):
-        call()
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
 
 
 async def _submit_ms(store_path: Path, job: QueryJob, repeats: int) -> float:
@@ -73,10 +62,10 @@ def lookup_cost(server: Server, build_dir: Path, sparql: str, work_dir: Path, re
             assert isinstance(answer, ox.QuerySolutions), "the breakdown is of a SELECT lookup"
             return answer
 
-        engine = _median_ms(lambda: list(solutions()), repeats)
-        serialised = _median_ms(lambda: solutions().serialize(format=ox.QueryResultsFormat.JSON), repeats)
+        engine = median_ms(lambda: list(solutions()), repeats)
+        serialised = median_ms(lambda: solutions().serialize(format=ox.QueryResultsFormat.JSON), repeats)
         job = QueryJob(sparql, accept=ACCEPT, prefixes=dict(PREFIXES))
-        evaluated = _median_ms(lambda: [encode_message(m) for m in evaluate(store, job)], repeats)
+        evaluated = median_ms(lambda: [encode_message(m) for m in evaluate(store, job)], repeats)
     finally:
         store.close()
     submitted = asyncio.run(_submit_ms(store_path, job, repeats))

@@ -12,7 +12,7 @@ import httpx
 
 from bench.procs import FeatureMissing, Server
 from bench.profile import Profile
-from bench.wrk import run_wrk
+from bench.wrk import run_profile_wrk
 from ccg_graph.namespaces import ID_BASE
 
 MEDIA_TYPES = {"html": "text/html", "jsonld": "application/ld+json"}
@@ -46,14 +46,8 @@ def measure_pages(server: Server, iris: list[str], profile: Profile, work_dir: P
         final = [resolve_page(server, path, media_type) for path in paths]
         results[name] = {"redirected": sum(1 for a, b in zip(paths, final, strict=True) if a != b)}
         for connections in profile.concurrencies:
-            results[name][f"c{connections}"] = run_wrk(
-                server.base_url,
-                final,
-                connections=connections,
-                seconds=profile.http_seconds,
-                max_requests=profile.http_max_requests,
-                timeout_seconds=profile.request_timeout_seconds,
-                script_path=work_dir / f"pages-{name}-c{connections}.lua",
-                accept=media_type,
+            script = work_dir / f"pages-{name}-c{connections}.lua"
+            results[name][f"c{connections}"] = run_profile_wrk(
+                server.base_url, final, profile, connections, script, accept=media_type
             )
     return results

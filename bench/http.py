@@ -17,7 +17,7 @@ import httpx
 from bench.procs import READY_QUERY, Server
 from bench.profile import Profile
 from bench.workload import Workload
-from bench.wrk import run_wrk
+from bench.wrk import run_profile_wrk, run_wrk
 
 ACCEPT_JSON = {"Accept": "application/sparql-results+json"}
 
@@ -122,13 +122,6 @@ def measure_paths(server: Server, label: str, paths: list[str], profile: Profile
     for path in paths[1:]:
         first_answer_at(server, path, profile.request_timeout_seconds)
     for connections in profile.concurrencies:
-        entry[f"c{connections}"] = run_wrk(
-            server.base_url,
-            paths,
-            connections=connections,
-            seconds=profile.http_seconds,
-            max_requests=profile.http_max_requests,
-            timeout_seconds=profile.request_timeout_seconds,
-            script_path=work_dir / f"{server.name}-{label}-c{connections}.lua",
-        )
+        script = work_dir / f"{server.name}-{label}-c{connections}.lua"
+        entry[f"c{connections}"] = run_profile_wrk(server.base_url, paths, profile, connections, script)
     return entry

@@ -15,6 +15,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -35,7 +37,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _time(call, repeats: int) -> float:
+def median_ms(call: Callable[..., Any], repeats: int) -> float:
+    """The median milliseconds of `repeats` calls, after one to warm up."""
     call()  # warm
     samples = []
     for _ in range(repeats):
@@ -81,8 +84,10 @@ def run(oxigraph: str = "http://127.0.0.1:7878", repeats: int = 30) -> dict:
             for name, text in texts.items():
                 direct_params = {"query": text, "union-default-graph": ""}
                 direct_url, through_url = f"{oxigraph}/query", f"{url}/sparql"
-                direct = _time(lambda p=direct_params, u=direct_url: client.post(u, data=p, headers=ACCEPT), repeats)
-                through = _time(
+                direct = median_ms(
+                    lambda p=direct_params, u=direct_url: client.post(u, data=p, headers=ACCEPT), repeats
+                )
+                through = median_ms(
                     lambda t=text, u=through_url: client.post(u, data={"query": t}, headers=ACCEPT), repeats
                 )
                 entry = report["lookups"].setdefault(name, {"direct_ms": round(direct, 2)})  # type: ignore[union-attr]

@@ -106,7 +106,12 @@ def write_load_table(data: dict) -> list[str]:
         f"| {_fmt(during['p95_ms'], 2)} | {_fmt(during['p99_ms'], 2)} |",
         "",
         f"Writes: {writes.get('count', 0)} ({writes.get('statuses')}), median {_fmt(writes.get('p50_ms'))} ms, "
-        f"slowest {_fmt(writes.get('max_ms'))} ms; reads kept {_fmt(found.get('read_rate_kept'), 2)} of their rate.",
+        f"slowest {_fmt(writes.get('max_ms'))} ms; reads kept {_fmt(found.get('read_rate_kept'), 2)} of their rate"
+        + (
+            f"; the first write, before these (the server loads the shapes), {_fmt(found['first_write']['ms'])} ms."
+            if found.get("first_write")
+            else "."
+        ),
     ]
 
 

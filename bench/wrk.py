@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from bench.procs import BenchError
+from bench.profile import Profile
 
 _SCRIPT = """
 local ffi = require("ffi")
@@ -136,3 +137,24 @@ def run_wrk(
         "max_ms": round(raw["max_us"] / 1000, 3) if ok else None,
         "errors": raw["errors"],
     }
+
+
+def run_profile_wrk(
+    server_url: str,
+    paths: list[str],
+    profile: Profile,
+    connections: int,
+    script_path: Path,
+    accept: str = "application/sparql-results+json",
+) -> dict:
+    """`run_wrk` bounded by the profile's run length, request count and time-out."""
+    return run_wrk(
+        server_url,
+        paths,
+        connections=connections,
+        seconds=profile.http_seconds,
+        max_requests=profile.http_max_requests,
+        timeout_seconds=profile.request_timeout_seconds,
+        script_path=script_path,
+        accept=accept,
+    )

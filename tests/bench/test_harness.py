@@ -144,7 +144,7 @@ def test_cached_saved_queries_the_breakdown_and_writes_are_measured(harness_run:
     assert set(layers) == {"engine_ms", "serialisation_ms", "worker_code_ms", "round_trip_ms", "http_ms"}
     assert layers["engine_ms"] > 0 and data["breakdown"]["total_ms"] > layers["engine_ms"]
     writes = data["write_load"]["writes"]
-    assert writes["count"] > 0 and set(writes["statuses"]) == {"204"}, writes
+    assert writes["count"] > 0 and set(writes["statuses"]) == {"204"}, data["write_load"]
     assert data["write_load"]["reads_during_writes"]["requests_per_s"] > 0
 
 
