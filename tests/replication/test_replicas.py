@@ -89,15 +89,21 @@ def read_load(url: str, seconds: float, threads: int) -> tuple[int, list[str]]:
     return answered[0], failures
 
 
-def test_write_on_primary_is_read_through_nginx_within_2_s_with_the_same_etags(
-    tmp_path: Path, core_build: Path, running: list
-) -> None:
+def cluster(tmp_path: Path, core_build: Path, running: list) -> tuple[Served, list[Served], Nginx]:
+    """A primary on `core_build`, two replicas of it and nginx in front of them."""
     main = primary(core_build)
     running.append(main)
     replicas = [replica(tmp_path / f"replica-{n}", main.url) for n in (1, 2)]
     running.extend(replicas)
     nginx = Nginx(tmp_path / "nginx", main.url, [r.url for r in replicas]).start()
     running.append(nginx)
+    return main, replicas, nginx
+
+
+def test_write_on_primary_is_read_through_nginx_within_2_s_with_the_same_etags(
+    tmp_path: Path, core_build: Path, running: list
+) -> None:
+    main, replicas, nginx = cluster(tmp_path, core_build, running)
 
     value = f"written {uuid.uuid4()}"
     update = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{GRAPH}#it> <{LABEL}> "{value}" }} }}'
@@ -169,12 +175,7 @@ def test_every_kind_of_write_to_a_replica_is_refused_naming_the_primary(
 def test_a_replica_killed_under_load_loses_no_read_and_catches_up_when_restarted(
     tmp_path: Path, core_build: Path, running: list
 ) -> None:
-    main = primary(core_build)
-    running.append(main)
-    replicas = [replica(tmp_path / f"replica-{n}", main.url) for n in (1, 2)]
-    running.extend(replicas)
-    nginx = Nginx(tmp_path / "nginx", main.url, [r.url for r in replicas]).start()
-    running.append(nginx)
+    main, replicas, nginx = cluster(tmp_path, core_build, running)
 
     victim = replicas[0]
     killer = threading.Timer(2.0, victim.kill9)
