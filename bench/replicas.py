@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import psutil
 
 from bench import machine
 from bench.procs import BenchError, Server, free_port, start_server
@@ -89,6 +91,43 @@ class Nginx:
             self.process.wait(15)
 
 
+def cpu_seconds(pids: list[int], *, with_children: bool = True) -> float:
+    """User plus system CPU time of these processes and (unless told not to) everything under them."""
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for process in [root, *(root.children(recursive=True) if with_children else [])]:
+                times = process.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def measured_run(base_url: str, paths: list[str], args: argparse.Namespace, work: Path, watched: dict) -> dict:
+    """One wrk run, with the CPU time each group of processes in `watched` spent per answered request."""
+    loops = watched["replicas"]
+    before = {name: cpu_seconds(pids) for name, pids in watched.items()}
+    loops_before = cpu_seconds(loops, with_children=False)
+    figures = run_wrk(
+        base_url,
+        paths,
+        connections=args.connections,
+        seconds=args.seconds,
+        max_requests=10**9,
+        timeout_seconds=30,
+        script_path=work / "wrk.lua",
+    )
+    answered = max(1, figures["requests"])
+    figures["event_loop_cpu_ms_per_request"] = round(
+        1000 * (cpu_seconds(loops, with_children=False) - loops_before) / answered, 3
+    )
+    for name, pids in watched.items():
+        figures[f"{name}_cpu_ms_per_request"] = round(1000 * (cpu_seconds(pids) - before[name]) / answered, 3)
+    return figures
+
+
 def throughput(work: Path, primary: Server, replicas: list[Server], paths: list[str], args: argparse.Namespace) -> dict:
     """Best requests/s through nginx over 1..N replicas, and straight to one replica (nginx's cost)."""
     best: dict[str, dict] = {}
@@ -97,30 +136,15 @@ def throughput(work: Path, primary: Server, replicas: list[Server], paths: list[
             nginx = Nginx(
                 work / f"nginx-{count}-{round_number}", primary.base_url, [r.base_url for r in replicas[:count]]
             )
+            watched = {"replicas": [r.process.pid for r in replicas[:count]], "nginx": [nginx.process.pid]}
             try:
-                figures = run_wrk(
-                    nginx.url,
-                    paths,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=10**9,
-                    timeout_seconds=30,
-                    script_path=work / "wrk.lua",
-                )
+                figures = measured_run(nginx.url, paths, args, work, watched)
             finally:
                 nginx.stop()
             key = f"{count} replica" + ("s" if count > 1 else "")
             if key not in best or figures["requests_per_s"] > best[key]["requests_per_s"]:
                 best[key] = figures
-        direct = run_wrk(
-            replicas[0].base_url,
-            paths,
-            connections=args.connections,
-            seconds=args.seconds,
-            max_requests=10**9,
-            timeout_seconds=30,
-            script_path=work / "wrk.lua",
-        )
+        direct = measured_run(replicas[0].base_url, paths, args, work, {"replicas": [replicas[0].process.pid]})
         if "direct" not in best or direct["requests_per_s"] > best["direct"]["requests_per_s"]:
             best["direct"] = direct
     return best
@@ -184,7 +208,9 @@ def section(data: dict) -> str:
     one = rates["1 replica"]["requests_per_s"]
     rows = [
         f"| {name} | {figures['requests_per_s']:,.1f} | {figures['requests_per_s'] / one:.2f} | "
-        f"{figures['p50_ms']} | {figures['p99_ms']} | {sum(figures['errors'].values())} |"
+        f"{figures['p50_ms']} | {figures['p99_ms']} | {figures['replicas_cpu_ms_per_request']} "
+        f"({figures['event_loop_cpu_ms_per_request']}) | "
+        f"{figures.get('nginx_cpu_ms_per_request', '–')} | {sum(figures['errors'].values())} |"
         for name, figures in rates.items()
     ]
     lag = data["lag"]
@@ -200,15 +226,53 @@ def section(data: dict) -> str:
             "point lookups (`SELECT ?p ?o WHERE "
             "{ <iri> ?p ?o }`) through nginx; each replica has 2 query workers.",
             "",
-            "| reads go to | requests/s | vs 1 replica | p50 ms | p99 ms | errors |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| reads go to | requests/s | vs 1 replica | p50 ms | p99 ms | replica CPU ms/request (event loop) "
+            "| nginx CPU ms/request | errors |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
             *rows,
+            "",
+            where_it_flattens(data),
             "",
             f"Replication lag (write answered on the primary to release served by the replica, {lag['writes']} "
             f"writes x {len(data['replicas'])} replicas, polling every {data['poll_seconds']:g} s): "
             f"p50 {lag['p50_s']} s, p95 {lag['p95_s']} s, max {lag['max_s']} s.",
             END,
         ]
+    )
+
+
+def where_it_flattens(data: dict) -> str:
+    """The paragraph reading the throughput table: the CPU ceiling of the cores and what one replica can reach."""
+    rates, cores = data["throughput"], data["machine"]["cores"]
+    one = rates["1 replica"]
+    cpu_ms = one["replicas_cpu_ms_per_request"] + one["nginx_cpu_ms_per_request"]
+    loop_ms = one["event_loop_cpu_ms_per_request"]
+    ceiling = 1000 * cores / cpu_ms if cpu_ms else 0.0
+    one_replica = 1000 / loop_ms if loop_ms else 0.0
+    text = (
+        f"Where the curve flattens: a read costs the replica (event loop and query workers) and nginx about "
+        f"{cpu_ms:.1f} ms of CPU, so {cores} cores answer at most about {ceiling:,.0f} reads/s however many "
+        f"replicas share them (less what wrk itself takes). {loop_ms:.2f} ms of it is the replica's event loop, "
+        f"one thread, which caps one replica at about {one_replica:,.0f} reads/s. "
+    )
+    if one_replica >= ceiling:
+        text += (
+            f"That is above the cores' ceiling, so by these CPU figures (inferred: there is no idle machine here "
+            f"to measure it on) one replica with its query workers can already use both of {cores} idle cores: "
+            "the curve is flat from the first replica, and more replicas on "
+            "the same cores add failover, not throughput; they add throughput when they have cores of their own. "
+        )
+    else:
+        text += (
+            f"That is {one_replica / ceiling:.0%} of the cores' ceiling, so by these CPU figures (inferred, not "
+            f"measured on an idle machine) the curve flattens at {math.ceil(ceiling / one_replica)} replicas on "
+            f"{cores} cores. "
+        )
+    return text + (
+        "This machine was shared (the load average above): other sessions' processes held most of the CPU, and "
+        "each added server process wins a larger share of it from them, so the ratios past one replica measure "
+        "that share as much as anything. The CPU cost per read does not depend on the share, which is why the "
+        "capacity estimate in docs/deployment.md is made from it."
     )
 
 
@@ -233,7 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writes", type=int, default=30)
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--no-readme", action="store_true", help="Do not rewrite the section in bench/README.md")
+    parser.add_argument("--render", type=Path, help="Only rewrite the README section from this results file")
     args = parser.parse_args(argv)
+    if args.render is not None:
+        update_readme(section(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
 
     work = args.work_dir
     shutil.rmtree(work, ignore_errors=True)

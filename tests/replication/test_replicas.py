@@ -89,15 +89,48 @@ def read_load(url: str, seconds: float, threads: int) -> tuple[int, list[str]]:
     return answered[0], failures
 
 
-def test_write_on_primary_is_read_through_nginx_within_2_s_with_the_same_etags(
-    tmp_path: Path, core_build: Path, running: list
-) -> None:
+def cluster(tmp_path: Path, core_build: Path, running: list) -> tuple[Served, list[Served], Nginx]:
+    """A primary on `core_build`, two replicas of it and nginx in front of them."""
     main = primary(core_build)
     running.append(main)
     replicas = [replica(tmp_path / f"replica-{n}", main.url) for n in (1, 2)]
     running.extend(replicas)
     nginx = Nginx(tmp_path / "nginx", main.url, [r.url for r in replicas]).start()
     running.append(nginx)
+    return main, replicas, nginx
+
+
+def assert_every_kind_of_write_is_refused(copy: Served, main: Served) -> None:
+    """Every write route of a replica answers 403 naming its primary; a POSTed query is still answered."""
+    update = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    turtle = "<http://example.org/a> <http://example.org/b> <http://example.org/c> ."
+    writes = [
+        ("POST", "/sparql", {"Content-Type": "application/sparql-update"}, update, {}),
+        ("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"}, f"update={update}", {}),
+        ("POST", "/sparql/update", {"Content-Type": "application/sparql-update"}, update, {}),
+        ("PUT", "/store", {"Content-Type": "text/turtle"}, turtle, {"graph": GRAPH}),
+        ("POST", "/store", {"Content-Type": "text/turtle"}, turtle, {"graph": GRAPH}),
+        ("DELETE", "/store", {}, "", {"graph": GRAPH}),
+        ("POST", "/submissions", {"Content-Type": "text/turtle"}, turtle, {"graph": GRAPH}),
+    ]
+    for method, path, headers, body, params in writes:
+        response = httpx.request(
+            method, f"{copy.url}{path}", headers={**headers, **AUTH}, content=body, params=params, timeout=30
+        )
+        assert response.status_code == 403, (method, path, response.text)
+        assert response.json()["error"] == "ReplicaReadOnly"
+        assert main.url in response.json()["message"], response.text
+    query = httpx.post(
+        f"{copy.url}/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert query.status_code == 200 and query.json()["boolean"] is True  # a POSTed query is still a read
+    assert not (copy.build_dir / "releases").exists()  # a replica keeps no history of its own
+
+
+def test_write_on_primary_is_read_through_nginx_within_2_s_with_the_same_etags_and_replicas_refuse_writes(
+    tmp_path: Path, core_build: Path, running: list
+) -> None:
+    main, replicas, nginx = cluster(tmp_path, core_build, running)
 
     value = f"written {uuid.uuid4()}"
     update = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{GRAPH}#it> <{LABEL}> "{value}" }} }}'
@@ -131,50 +164,13 @@ def test_write_on_primary_is_read_through_nginx_within_2_s_with_the_same_etags(
     # The feed and the submission log are the primary's, through nginx too.
     feed = httpx.get(f"{nginx.url}/changes", params={"since": "build"}, timeout=30)
     assert feed.status_code == 200 and feed.json()["latest"] == release
-
-
-def test_every_kind_of_write_to_a_replica_is_refused_naming_the_primary(
-    tmp_path: Path, core_build: Path, running: list
-) -> None:
-    main = primary(core_build)
-    running.append(main)
-    copy = replica(tmp_path / "replica", main.url)
-    running.append(copy)
-    update = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
-    turtle = "<http://example.org/a> <http://example.org/b> <http://example.org/c> ."
-    writes = [
-        ("POST", "/sparql", {"Content-Type": "application/sparql-update"}, update, {}),
-        ("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"}, f"update={update}", {}),
-        ("POST", "/sparql/update", {"Content-Type": "application/sparql-update"}, update, {}),
-        ("PUT", "/store", {"Content-Type": "text/turtle"}, turtle, {"graph": GRAPH}),
-        ("POST", "/store", {"Content-Type": "text/turtle"}, turtle, {"graph": GRAPH}),
-        ("DELETE", "/store", {}, "", {"graph": GRAPH}),
-        ("POST", "/submissions", {"Content-Type": "text/turtle"}, turtle, {"graph": GRAPH}),
-    ]
-    for method, path, headers, body, params in writes:
-        response = httpx.request(
-            method, f"{copy.url}{path}", headers={**headers, **AUTH}, content=body, params=params, timeout=30
-        )
-        assert response.status_code == 403, (method, path, response.text)
-        assert response.json()["error"] == "ReplicaReadOnly"
-        assert main.url in response.json()["message"], response.text
-    query = httpx.post(
-        f"{copy.url}/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}
-    )
-    assert query.status_code == 200 and query.json()["boolean"] is True  # a POSTed query is still a read
-    assert health(copy.url)[1]["release"] == "store"
-    assert not (tmp_path / "replica" / "releases").exists()
+    assert_every_kind_of_write_is_refused(replicas[0], main)
 
 
 def test_a_replica_killed_under_load_loses_no_read_and_catches_up_when_restarted(
     tmp_path: Path, core_build: Path, running: list
 ) -> None:
-    main = primary(core_build)
-    running.append(main)
-    replicas = [replica(tmp_path / f"replica-{n}", main.url) for n in (1, 2)]
-    running.extend(replicas)
-    nginx = Nginx(tmp_path / "nginx", main.url, [r.url for r in replicas]).start()
-    running.append(nginx)
+    main, replicas, nginx = cluster(tmp_path, core_build, running)
 
     victim = replicas[0]
     killer = threading.Timer(2.0, victim.kill9)

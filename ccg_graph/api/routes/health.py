@@ -1,7 +1,8 @@
 """``GET /healthz``: is the service up, is the graph loaded, and which release it serves.
 
 It reads the store in this process, never through the query workers, so it answers while every worker is
-busy with slow queries. Counts are cached per release.
+busy with slow queries. Counts are cached per release. On a read replica it also says how far behind its
+primary the replica is, and answers 503 past the configured lag (`ccg_graph.replication.follower`).
 """
 
 from __future__ import annotations
