@@ -10,6 +10,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from .support import as_phone, sideways_overflow
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TIMEOUT = 30
 
@@ -74,15 +76,8 @@ def test_browse_from_home_to_a_ccg_its_successor_region_icb_and_the_secretary_of
 
 def test_a_ccg_page_fits_a_phone(browser: WebDriver, server_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
-    )
-    try:
+    with as_phone(browser):
         browser.get(f"{server_url}/id/ccg/03V")
-        overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways_overflow(browser)
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
         browser.save_screenshot(str(ARTIFACTS / "ccg-03V-phone.png"))
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

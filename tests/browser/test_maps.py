@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from .support import requested_urls
+from .support import as_phone, requested_urls, sideways_overflow
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TIMEOUT = 30
@@ -46,16 +46,9 @@ def test_england_on_a_date_is_drawn_self_contained_and_every_area_links(browser:
 
 def test_the_map_fits_a_phone(browser: WebDriver, server_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
-    )
-    try:
+    with as_phone(browser):
         browser.get(f"{server_url}/map?as_of=2019-06-01&colour=ended")
-        overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways_overflow(browser)
         assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
         assert len(browser.find_elements(By.CSS_SELECTOR, "svg.map a.area")) == 191
         browser.save_screenshot(str(ARTIFACTS / "map-2019-06-01-phone.png"))
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
