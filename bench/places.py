@@ -69,8 +69,8 @@ def _search(store: EmbeddedStore, index: SearchIndex, repeats: int) -> dict[str,
         if len(scanned) < PAGE_SIZE and not scanned <= indexed:
             raise AssertionError(f"the index misses {sorted(scanned - indexed)[:5]} for {text!r}")
     load = _load()
-    scan = sum(_timed(lambda t=text: search(store, linker, t), repeats) for text in SEARCHES)
-    indexed_time = sum(_timed(lambda t=text: index.search(t), repeats) for text in SEARCHES)
+    scan = _timed(lambda: [search(store, linker, text) for text in SEARCHES], repeats)
+    indexed_time = _timed(lambda: [index.search(text) for text in SEARCHES], repeats)
     return {
         "queries": list(SEARCHES),
         "scan_seconds": round(scan, 4),
