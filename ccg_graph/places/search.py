@@ -13,7 +13,9 @@ local offices, STPs, local authorities, ...):
   Group", "Integrated Care Board" and the words "and", "of", "the", "&" are dropped, kept when three letters
   or more ("NHS Bedfordshire, Luton and Milton Keynes CCG" gives "BLMK").
 
-Ranking (`SearchIndex.search`): an exact code first; then names matched word for word, then names matched
+Ranking (`SearchIndex.search`): an exact code first; then names equal to the text word for word (a former name
+typed in full finds its organisation before others whose names merely contain its words); then names
+containing every word, then names matched
 after correcting one typo (a word one edit away from a word in the index), then names containing the text
 anywhere (FTS5 trigram index: the old ``/search``'s "contains" behaviour); within each, current names and
 abbreviations before former names, organisations open on the chosen date before closed ones, then FTS5's
@@ -45,7 +47,7 @@ TEXT_MATCH = DEF_BASE + "textMatch"
 SEARCH_RANK = DEF_BASE + "searchRank"
 NAME_KINDS = {"code": 0, "current": 1, "abbreviation": 1, "former": 2}  # the rank of each kind of name
 NAME_KIND_LABELS = {"code": "code", "current": "current name", "abbreviation": "abbreviation", "former": "former name"}
-MATCH_QUALITIES = ("code", "words", "one typo", "contains")
+MATCH_QUALITIES = ("code", "whole name", "words", "one typo", "contains")
 _WORD = re.compile(r"[0-9a-z]+")
 _DROPPED = re.compile(
     r"\b(nhs|ccg|icb|clinical commissioning group|integrated care board|and|of|the)\b|&", re.IGNORECASE
@@ -334,7 +336,7 @@ class SearchIndex:
         if tokens:
             exact = " AND ".join(_phrase(t) for t in tokens)
             for iri, matched, how, score in self._matches("name_words", exact):
-                consider(iri, matched, how, "words", score)
+                consider(iri, matched, how, "whole name" if words(matched) == tokens else "words", score)
             typo = self._typo_query(tokens)
             if typo:
                 for iri, matched, how, score in self._matches("name_words", typo):
