@@ -34,7 +34,7 @@ from ccg_graph.config import Settings
 from ccg_graph.linked_data.lookup import Linker
 from ccg_graph.linked_data.pages import PAGE_SIZE, search
 from ccg_graph.places.atlas import Atlas
-from ccg_graph.places.search import ensure_index
+from ccg_graph.places.search import SearchIndex, ensure_index
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store.embedded import EmbeddedStore
 from ccg_graph.store.published import published_path
