@@ -16,17 +16,22 @@ Rules (also in docs/places.md):
 5. Local offices (ONS E39, April 2015) are matched to ODS codes by name (ODS eauth); one the eauth file does
    not list is matched to the local office most of its CCGs had in ODS eccg 2016-02 (a CCG is inside when
    its July 2015 boundary's representative point lies in the office's area).
+6. Regions and local offices the sources draw for one year only (regions 2020, local offices 2015) are
+   outlined for every other CCG edition by dissolving (shapely `union_all`) the boundaries of the CCGs that
+   answered to them, per stretch of days over which the membership stayed the same, in the derived graph
+   ``derived/dissolved-boundaries``; where an ONS boundary covers a stretch, it is used instead.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
+import shapely
 from rdflib import URIRef
 from shapely.geometry.base import BaseGeometry
 
@@ -36,6 +41,7 @@ from ccg_graph.ingest.ods import read_eauth, read_eccg
 from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
 from ccg_graph.namespaces import (
     CCG,
+    area_team_iri,
     ccg_iri,
     geometry_iri,
     icb_iri,
@@ -45,9 +51,10 @@ from ccg_graph.namespaces import (
     sub_icb_location_iri,
 )
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
-from ccg_graph.places.geometry import GEO, WKT_LITERAL, checked, geodesic_area_km2, to_wkt_literal
+from ccg_graph.places.geometry import GEO, WKT_LITERAL, checked, geodesic_area_km2, polygonal_parts, to_wkt_literal
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 FOLDER = "ons-boundaries/"
 SICBL_LOOKUP = "ons-geography/lsoa11_to_sicbl22_to_icb22_to_lad22_2022-07.csv"
@@ -61,6 +68,7 @@ KIND_IRIS: dict[str, Callable[[str], URIRef]] = {
     "icb": icb_iri,
     "region": region_iri,
     "local-office": local_office_iri,
+    "area-team": area_team_iri,
     "local-authority": local_authority_iri,
 }
 
@@ -130,6 +138,7 @@ def build_boundaries(ctx: BuildContext) -> None:
     ccg15 = [a for a in areas if a.edition.slug == "ccg15"]
     offices = _local_office_codes(ctx, [a for a in areas if a.edition.kind == "local-office"], ccg15)
     _write(ctx, areas, offices)
+    _write_dissolved(ctx, [a for a in areas if a.edition.kind == "ccg"], areas)
 
 
 def _features(ctx: BuildContext, edition: Edition) -> Iterator[BoundaryFeature]:
@@ -243,7 +252,7 @@ def _write(ctx: BuildContext, areas: list[Area], office_codes: dict[str, str]) -
         out.add(geometry, DCT + "source", ctx.source(edition.path))
         window = _window(ctx, edition, code)
         out.add(geometry, CCG.validDuring, ctx.time.interval(*window))
-        wkt = ox.Literal(to_wkt_literal(area.geometry), datatype=ox.NamedNode(WKT_LITERAL))
+        wkt = wkt_literal(area.geometry)
         if area.repair is None:
             out.add(geometry, GEO + "asWKT", wkt)
         else:
@@ -259,6 +268,10 @@ def _write(ctx: BuildContext, areas: list[Area], office_codes: dict[str, str]) -
         )
 
 
+def wkt_literal(geometry: BaseGeometry) -> ox.Literal:
+    return ox.Literal(to_wkt_literal(geometry), datatype=ox.NamedNode(WKT_LITERAL))
+
+
 def _window(ctx: BuildContext, edition: Edition, code: str) -> tuple[date | None, date | None]:
     """The edition's period, clipped to the CCG's life (other organisations outlive the data)."""
     if edition.kind != "ccg":
@@ -272,3 +285,68 @@ def _window(ctx: BuildContext, edition: Edition, code: str) -> tuple[date | None
             path=ctx.open(edition.path),
         )
     return clipped
+
+
+def _write_dissolved(ctx: BuildContext, ccg_areas: list[Area], all_areas: list[Area]) -> None:
+    """Rule 6: region and local-office outlines dissolved from their CCGs, for the stretches no file draws."""
+    drawn = {(a.edition.kind, a.edition.start, a.edition.end) for a in all_areas if a.edition.kind in UNIT_KINDS}
+    out = ctx.derived(
+        "dissolved-boundaries",
+        "Outlines of NHS England regions, area teams and local offices, dissolved from their CCGs",
+        [e.path for e in EDITIONS if e.kind == "ccg"] + [FOLDER + "nhser20_ons_buc_2020-04.geojson"],
+        "For each CCG boundary edition and each stretch of days over which the CCGs answering to a region, "
+        "area team or local office stayed the same (ccg:qualifiedAccountability), the outline is the union (shapely "
+        "union_all) of those CCGs' boundaries in that edition; stretches an ONS region (2020) or local office "
+        "(2015) boundary file covers are left to it.",
+    )
+    by_edition: dict[str, list[Area]] = defaultdict(list)
+    for area in ccg_areas:
+        by_edition[area.edition.slug].append(area)
+    for slug, members in by_edition.items():
+        edition = members[0].edition
+        end = edition.end or CCG_ERA_END
+        starts = sorted({edition.start} | {a[3] for a in ctx.accountabilities if edition.start < a[3] <= end})
+        shapes = {a.code: a.geometry for a in members}
+        for kind in UNIT_KINDS:
+            previous: dict[str, tuple[date, frozenset[str]]] = {}
+            stretches: list[tuple[str, date, date, frozenset[str]]] = []
+            for index, first in enumerate(starts):
+                last = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else end
+                groups = _members_on(ctx, kind, first, shapes)
+                for unit, ccgs in groups.items():
+                    if unit in previous and previous[unit][1] == ccgs:
+                        continue
+                    if unit in previous:
+                        stretches.append((unit, previous[unit][0], first - timedelta(days=1), previous[unit][1]))
+                    previous[unit] = (first, ccgs)
+                for unit in [u for u in previous if u not in groups]:
+                    stretches.append((unit, previous[unit][0], first - timedelta(days=1), previous.pop(unit)[1]))
+            stretches += [(unit, since, end, ccgs) for unit, (since, ccgs) in previous.items()]
+            for unit, first, last, ccgs in stretches:
+                if any(k == kind and s <= first and (e is None or last <= e) for k, s, e in drawn):
+                    continue
+                geometry = geometry_iri(kind, unit, f"{slug}-dissolved-{first.isoformat()}")
+                outline = polygonal_parts(shapely.union_all([shapes[c] for c in sorted(ccgs)]))
+                out.add(KIND_IRIS[kind](unit), GEO + "hasGeometry", geometry)
+                out.type(geometry, GEO + "Geometry")
+                out.label(geometry, RDFS + "label", f"{unit}: dissolved from its {len(ccgs)} CCGs' {edition.title}")
+                out.add(geometry, CCG.boundaryEdition, f"{slug}-dissolved")
+                out.add(geometry, CCG.validDuring, ctx.time.interval(first, last))
+                out.add(
+                    geometry, GEO + "asWKT", ox.Literal(to_wkt_literal(outline), datatype=ox.NamedNode(WKT_LITERAL))
+                )
+                out.add(geometry, CCG.areaSquareKilometres, round(geodesic_area_km2(outline), 3))
+                for code in sorted(ccgs):
+                    out.add(geometry, PROV + "wasDerivedFrom", geometry_iri("ccg", code, slug))
+
+
+UNIT_KINDS = ("region", "area-team", "local-office")
+
+
+def _members_on(ctx: BuildContext, kind: str, day: date, shapes: dict[str, BaseGeometry]) -> dict[str, frozenset[str]]:
+    """Unit ODS code -> the CCGs (drawn in this edition) answering to it on `day`."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for ccg, unit_kind, unit, first, last in ctx.accountabilities:
+        if unit_kind == kind and first <= day <= last and ccg in shapes:
+            members[unit].add(ccg)
+    return {unit: frozenset(ccgs) for unit, ccgs in members.items()}

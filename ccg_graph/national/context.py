@@ -102,6 +102,8 @@ class BuildContext:
         self.ccg_by_ons: dict[str, str] = {}  # E38 code -> ODS code, every code ever held
         self.practices: set[str] = set()  # ODS codes of the GP practices in the graph
         self.ccg_successors: list[SuccessorRecord] = []  # the succ-file rows whose predecessor is a CCG
+        #: (CCG, unit kind, unit ODS code, first day, last day): each CCG's dated accountabilities (hierarchy)
+        self.accountabilities: list[tuple[str, str, str, date, date]] = []
         self._verified: dict[str, Path] = {}
         self._graphs: dict[str, GraphWriter] = {}
         self._sources: dict[str, URIRef] = {}

@@ -302,6 +302,7 @@ def _write_accountabilities(ctx: BuildContext, observations: list[Observation]) 
             for kind, unit_code in sorted(observation.links[code]):
                 unit = UNIT_KINDS[kind](unit_code)
                 record = accountability_iri(code, kind, unit_code, window[0])
+                ctx.accountabilities.append((code, kind, unit_code, window[0], window[1]))
                 out = observation.out
                 out.add(ccg_iri(code), CCG.accountableTo, unit)
                 out.add(ccg_iri(code), CCG.qualifiedAccountability, record)

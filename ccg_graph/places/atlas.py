@@ -30,6 +30,7 @@ MAP_KINDS = {
     **LOCATE_KINDS,
     "NHSEnglandRegion": "NHS England region",
     "NHSEnglandLocalOffice": "NHS England local office",
+    "NHSEnglandAreaTeam": "NHS England area team",
 }
 
 BOUNDARIES_QUERY = """
@@ -39,7 +40,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX time: <http://www.w3.org/2006/time#>
 SELECT ?organisation ?type ?code ?name ?geometry ?edition ?from ?to ?wkt ?km2 WHERE {
   VALUES ?type { ccg:ClinicalCommissioningGroup ccg:SubICBLocation ccg:IntegratedCareBoard
-                 ccg:NHSEnglandRegion ccg:NHSEnglandLocalOffice }
+                 ccg:NHSEnglandRegion ccg:NHSEnglandLocalOffice ccg:NHSEnglandAreaTeam }
   ?organisation a ?type ; geo:hasGeometry ?geometry .
   ?geometry geo:asWKT ?wkt ; ccg:boundaryEdition ?edition ; ccg:validDuring ?period .
   ?period time:hasBeginning/time:inXSDDate ?from .

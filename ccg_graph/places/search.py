@@ -8,12 +8,14 @@ local offices, STPs, local authorities, ...):
 * codes: every ``ccg:odsCode`` and ``ccg:onsCode`` (former ONS codes included);
 * current name: ``skos:prefLabel``;
 * former names: ``skos:altLabel`` and every release's spelling (``ccg:nameRecord``), ONS and ODS alike;
-* abbreviations: no source gives any, so they are derived by one rule: the initials of the name's words
-  once "NHS", "CCG", "ICB", "Clinical Commissioning Group", "Integrated Care Board" and the words "and",
-  "of", "the", "&" are dropped, kept when three letters or more ("NHS Bedfordshire, Luton and Milton Keynes
-  CCG" gives "BLMK").
+* abbreviations: no source gives any, so they are derived by one rule, for CCGs, ICBs, sub-ICB locations,
+  STPs and ICSs: the initials of the current name's words once "NHS", "CCG", "ICB", "Clinical Commissioning
+  Group", "Integrated Care Board" and the words "and", "of", "the", "&" are dropped, kept when three letters
+  or more ("NHS Bedfordshire, Luton and Milton Keynes CCG" gives "BLMK").
 
-Ranking (`SearchIndex.search`): an exact code first; then names matched word for word, then names matched
+Ranking (`SearchIndex.search`): an exact code first; then names equal to the text word for word (a former name
+typed in full finds its organisation before others whose names merely contain its words); then names
+containing every word, then names matched
 after correcting one typo (a word one edit away from a word in the index), then names containing the text
 anywhere (FTS5 trigram index: the old ``/search``'s "contains" behaviour); within each, current names and
 abbreviations before former names, organisations open on the chosen date before closed ones, then FTS5's
@@ -45,13 +47,23 @@ TEXT_MATCH = DEF_BASE + "textMatch"
 SEARCH_RANK = DEF_BASE + "searchRank"
 NAME_KINDS = {"code": 0, "current": 1, "abbreviation": 1, "former": 2}  # the rank of each kind of name
 NAME_KIND_LABELS = {"code": "code", "current": "current name", "abbreviation": "abbreviation", "former": "former name"}
-MATCH_QUALITIES = ("code", "words", "one typo", "contains")
+MATCH_QUALITIES = ("code", "whole name", "words", "one typo", "contains")
 _WORD = re.compile(r"[0-9a-z]+")
 _DROPPED = re.compile(
     r"\b(nhs|ccg|icb|clinical commissioning group|integrated care board|and|of|the)\b|&", re.IGNORECASE
 )
 _LETTERS = string.ascii_lowercase + string.digits
 MAX_CANDIDATES = 2000
+#: The kinds of organisation whose names people abbreviate (a practice's initials are noise: "NHS" ...).
+ABBREVIATED_CLASSES = frozenset(
+    {
+        "ClinicalCommissioningGroup",
+        "IntegratedCareBoard",
+        "SubICBLocation",
+        "SustainabilityAndTransformationPartnership",
+        "IntegratedCareSystem",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -157,10 +169,13 @@ def collect(store: object) -> tuple[list[Organisation], list[NameEntry]]:
 
     assert isinstance(store, Store)
     organisations = []
+    classes: dict[str, str] = {}
     result = store.query(_ORGANISATIONS)
     assert result.solutions is not None
     for row in result.solutions:
         iri = row["s"].value
+        if isinstance(row["kind"], ox.NamedNode):
+            classes[iri] = row["kind"].value.removeprefix(DEF_BASE)
         code = row["odsCode"] or row["onsCode"]
         name = row["name"].value if row["name"] is not None else (code.value if code else iri)
         organisations.append(
@@ -177,7 +192,7 @@ def collect(store: object) -> tuple[list[Organisation], list[NameEntry]]:
         key = (entry.iri, " ".join(words(text)))
         if key not in entries or NAME_KINDS[how] < NAME_KINDS[entries[key].name_kind]:
             entries[key] = entry
-        if how == "current" and (short := abbreviation(text)):
+        if how == "current" and classes.get(entry.iri) in ABBREVIATED_CLASSES and (short := abbreviation(text)):
             entries.setdefault((entry.iri, short.lower()), NameEntry(entry.iri, short, "abbreviation"))
     return organisations, list(entries.values())
 
@@ -295,7 +310,8 @@ class SearchIndex:
         return " AND ".join(groups) if corrected else None
 
     def _matches(self, table: str, query: str) -> Iterator[tuple[str, str, str, float]]:
-        sql = f"SELECT iri, text, how, bm25({table}) FROM {table} WHERE {table} MATCH ? LIMIT {MAX_CANDIDATES}"
+        # The best MAX_CANDIDATES names by bm25 (FTS5's `rank`): enough for 40 pages of results.
+        sql = f"SELECT iri, text, how, rank FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT {MAX_CANDIDATES}"
         try:
             yield from self._db().execute(sql, (query,))
         except sqlite3.OperationalError:  # a query FTS5 cannot parse (e.g. only punctuation) matches nothing
@@ -320,7 +336,7 @@ class SearchIndex:
         if tokens:
             exact = " AND ".join(_phrase(t) for t in tokens)
             for iri, matched, how, score in self._matches("name_words", exact):
-                consider(iri, matched, how, "words", score)
+                consider(iri, matched, how, "whole name" if words(matched) == tokens else "words", score)
             typo = self._typo_query(tokens)
             if typo:
                 for iri, matched, how, score in self._matches("name_words", typo):

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ccg_graph.binding import bind_values, code_regions
 from ccg_graph.errors import BadInput, BadQuery, NotFound
 from ccg_graph.store.base import QueryResult, Store
-from ccg_graph.store.extensions import extension_functions
+from ccg_graph.store.extensions import functions_for
 
 _FROM = re.compile(r"(?<![\w?$:])FROM\b", re.IGNORECASE)
 
@@ -74,7 +74,7 @@ class EmbeddedStore(Store):
                 use_default_graph_as_union=not default_graphs and not names_its_dataset(text),
                 default_graph=default_graphs or None,
                 named_graphs=named_graphs or None,
-                custom_functions=extension_functions(self.path),
+                custom_functions=functions_for(text, self.path),
             )
         except SyntaxError as err:
             raise BadQuery(f"SPARQL syntax error: {err}") from err

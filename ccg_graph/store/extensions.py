@@ -17,6 +17,16 @@ from ccg_graph.places.functions import geosparql_functions
 from ccg_graph.places.search import search_functions
 
 Functions = dict[ox.NamedNode, Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]
+#: Text that a query calling one of the functions must contain (its namespace IRI, or the function's name).
+_MARKERS = ("/def/function/geosparql/", "textMatch", "searchRank")
+
+
+def functions_for(query: str, store_path: Path | None) -> Functions | None:
+    """The extension functions if `query` can call one, else None: pyoxigraph wraps every function it is
+    given for each query (measured: 115 us -> 280 us for a five-row lookup), so most queries go without."""
+    if not any(marker in query for marker in _MARKERS):
+        return None
+    return extension_functions(store_path)
 
 
 @lru_cache(maxsize=8)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
@@ -75,3 +77,20 @@ def screenshot(driver: WebDriver, name: str) -> Path:
     finally:
         driver.set_window_size(1280, 1400)
     return path
+
+
+@contextmanager
+def as_phone(driver: WebDriver) -> Iterator[None]:
+    """Emulate a 390 px wide phone screen for the pages loaded inside the block."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+    )
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def sideways_overflow(driver: WebDriver) -> int:
+    """How many pixels the page scrolls sideways (0 or less: it fits)."""
+    return driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")

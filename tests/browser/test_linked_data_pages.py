@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
+
+from .support import as_phone, sideways_overflow
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TIMEOUT = 30
@@ -72,17 +75,14 @@ def test_browse_from_home_to_a_ccg_its_successor_region_icb_and_the_secretary_of
     browser.save_screenshot(str(ARTIFACTS / "icb-QPM.png"))
 
 
-def test_a_ccg_page_fits_a_phone(browser: WebDriver, server_url: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/id/ccg/03V", "ccg-03V-phone"), ("/map?as_of=2019-06-01&colour=ended", "map-2019-06-01-phone")],
+)
+def test_pages_fit_a_phone(browser: WebDriver, server_url: str, path: str, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
-    )
-    try:
-        browser.get(f"{server_url}/id/ccg/03V")
-        overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
-        browser.save_screenshot(str(ARTIFACTS / "ccg-03V-phone.png"))
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    with as_phone(browser):
+        browser.get(f"{server_url}{path}")
+        overflow = sideways_overflow(browser)
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))

@@ -1,5 +1,6 @@
 """The maps in headless Chromium on a real server: England on a date (areas drawn, links followed, the date
-control), a CCG page's map, and both on a phone. Screenshots go to tests/artifacts/ (not committed)."""
+control) and a CCG page's map (the phone check is in test_linked_data_pages). Screenshots go to
+tests/artifacts/ (not committed)."""
 
 from __future__ import annotations
 
@@ -42,20 +43,3 @@ def test_england_on_a_date_is_drawn_self_contained_and_every_area_links(browser:
     browser.execute_script("arguments[0].scrollIntoView()", ccg_map)
     assert ccg_map.find_elements(By.CSS_SELECTOR, 'a.area[href="/id/ccg/03V"]')
     browser.save_screenshot(str(ARTIFACTS / "ccg-78H-map.png"))
-
-
-def test_the_map_fits_a_phone(browser: WebDriver, server_url: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
-    )
-    try:
-        browser.get(f"{server_url}/map?as_of=2019-06-01&colour=ended")
-        overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"the map page scrolls sideways by {overflow}px on a phone"
-        assert len(browser.find_elements(By.CSS_SELECTOR, "svg.map a.area")) == 191
-        browser.save_screenshot(str(ARTIFACTS / "map-2019-06-01-phone.png"))
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -119,3 +119,22 @@ def test_without_the_editor_the_plain_form_runs_queries(browser: WebDriver, serv
     answer = json.loads(browser.find_element(By.TAG_NAME, "body").text)
     assert urlsplit(browser.current_url).path == "/sparql"
     assert [b["name"]["value"] for b in answer["results"]["bindings"]] == [AIREDALE_NAME]
+
+
+def test_the_editor_completes_the_graphs_own_iris_from_this_server(browser: WebDriver, server_url: str) -> None:
+    _page(browser, server_url)
+    browser.get_log("performance")
+    type_query(browser, "SELECT * WHERE { <13T")
+    hints = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not hints:
+        hints = list(browser.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints .CodeMirror-hint"))
+        time.sleep(0.2)
+    texts = [h.text for h in hints]
+    assert "<https://w3id.org/ccg-graph/id/ccg/13T>" in texts, texts
+    screenshot(browser, "query-page-iri-completion")
+    next(h for h in hints if h.text.endswith("/ccg/13T>")).click()
+    assert "<https://w3id.org/ccg-graph/id/ccg/13T>" in editor_value(browser)
+    asked = [urlsplit(u) for u in requested_urls(browser) if not u.startswith("data:")]
+    assert any(u.path == "/search/suggest" for u in asked)
+    assert all(f"{u.scheme}://{u.netloc}" == server_url for u in asked), "completions come from this server only"

@@ -125,7 +125,7 @@ def test_every_geometry_is_valid_crs84_and_the_repaired_ones_are_the_invalid_sou
             assert row["graph"].endswith("/graph/derived/repaired-boundaries")
             notes.add(row["note"].split(":")[0])
         else:
-            assert "/graph/ons-boundaries/" in row["graph"]
+            assert "/graph/ons-boundaries/" in row["graph"] or row["graph"].endswith("/derived/dissolved-boundaries")
     assert notes == invalid_in_files
 
 
@@ -137,7 +137,35 @@ def test_boundary_graphs_state_their_basis(national_store: EmbeddedStore) -> Non
     )
     basis = {r["graph"].rsplit("/graph/", 1)[1]: r["basis"].rsplit("#", 1)[1] for r in rows}
     assert basis.pop("derived/repaired-boundaries") == "DerivedByRule"
+    assert basis.pop("derived/dissolved-boundaries") == "DerivedByRule"
     assert set(basis.values()) == {"SourceRecord"} and len(basis) == len(EDITIONS)
+
+
+def test_regions_of_other_years_are_dissolved_from_their_ccgs(national_store: EmbeddedStore, atlas: Atlas) -> None:
+    day = date(2016, 6, 1)
+    regions = [b for b in atlas.boundaries if b.kind == "NHS England region" and b.holds_on(day)]
+    assert {b.edition for b in regions} == {"ccg15-dissolved"} and len(regions) == 4
+    ccgs = atlas.on(day, "CCG")
+    answered = {
+        r["ccg"]: r["region"]
+        for r in sparql_values(
+            national_store,
+            PREFIX
+            + """SELECT ?ccg ?region WHERE { ?a ccg:accountableOrganisation ?ccg ; ccg:accountableToBody ?region ;
+              ccg:validDuring ?i . ?region a ccg:NHSEnglandRegion . ?i time:hasBeginning/time:inXSDDate ?from ;
+              time:hasEnd/time:inXSDDate ?to . FILTER (?from <= "2016-06-01"^^<http://www.w3.org/2001/XMLSchema#date>
+              && ?to >= "2016-06-01"^^<http://www.w3.org/2001/XMLSchema#date>) }""",
+        )
+    }
+    for ccg in ccgs:
+        inside = [r.organisation for r in regions if r.shape.contains(ccg.shape.representative_point())]
+        assert inside == [answered[ccg.organisation]], ccg.code
+    total = sum(geodesic_area_km2(r.shape) for r in regions)
+    assert abs(total / sum(geodesic_area_km2(c.shape) for c in ccgs) - 1) < 0.001
+    # In 2020 the ONS region boundaries are used, not a dissolve.
+    assert {b.edition for b in atlas.boundaries if b.kind == "NHS England region" and b.holds_on(date(2020, 6, 1))} == {
+        "nhser20"
+    }
 
 
 def test_areas_agree_with_the_ons_files_own_areas(national_store: EmbeddedStore) -> None:

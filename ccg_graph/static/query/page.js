@@ -33,6 +33,32 @@
   // on the internet, so only the local ones are on; prefix completion reads the project's prefixes.
   // These are set on the defaults because YASGUI merges arrays in a config index by index.
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  // The graph's own organisations, from this server's search index (/search/suggest): type "<" and part of a
+  // name or code (<newcastle gat, or <https://w3id.org/ccg-graph/id/ccg/13) and pick the IRI.
+  var ID_BASE = "https://w3id.org/ccg-graph/id/";
+  var suggestUrl = new URL("search/suggest", document.baseURI).href;
+  function typedIri(yasqe) {
+    var token = yasqe.getCompleteToken();
+    var text = token && token.string;
+    if (!text || text.charAt(0) !== "<" || text.indexOf(">") >= 0 || text.length < 3) { return null; }
+    text = text.slice(1);
+    if (text.indexOf(ID_BASE) === 0) { text = text.slice(ID_BASE.length).split("/").pop(); }
+    return text.length ? text : null;
+  }
+  Yasgui.Yasqe.registerAutocompleter({
+    name: "ccg-names",
+    bulk: false,
+    autoShow: true,
+    isValidCompletionPosition: function (yasqe) { return typedIri(yasqe) !== null; },
+    get: function (yasqe) {
+      var text = typedIri(yasqe);
+      if (!text) { return Promise.resolve([]); }
+      return fetch(suggestUrl + "?" + new URLSearchParams({ q: text, limit: "10" }).toString())
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (found) { return found.map(function (s) { return "<" + s.id + ">"; }); })
+        .catch(function () { return []; });
+    }
+  }, true);
   Yasgui.Yasqe.defaults.prefixCcApi =
     "data:application/json," + encodeURIComponent(JSON.stringify(config.prefixes));
   Yasgui.defaults.endpointCatalogueOptions.getData = function () { return [{ endpoint: endpoint }]; };
