@@ -17,7 +17,7 @@ it was asked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -152,7 +152,7 @@ class QueryCatalogue:
     def names(self) -> list[str]:
         return list(self._queries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[SavedQuery]:
         return iter(self._queries.values())
 
     def __len__(self) -> int:

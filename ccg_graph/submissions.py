@@ -167,7 +167,7 @@ def provenance_quads(record: SubmissionRecord, previous_release: str, *, retract
     target = ox.NamedNode(record.graph)
     previous = ox.NamedNode(str(release_iri(previous_release)))
     label = "Retraction" if retraction else "Submission"
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (activity, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         (activity, ox.NamedNode(RDFS + "label"), ox.Literal(f"{label} {record.id} to <{record.graph}>", language="en")),
         (activity, ox.NamedNode(PROV + "startedAtTime"), _literal(record.time, "dateTime")),

@@ -43,14 +43,10 @@ from ccg_graph.writes.validation import write_gate
 
 def make_executor(settings: Settings, store: Store) -> QueryExecutor:
     """Worker processes when the store is on disk (so a runaway query can be stopped); threads otherwise."""
-    limits = {
-        "workers": settings.query_workers,
-        "queue_limit": settings.query_queue_limit,
-        "timeout": settings.query_timeout,
-    }
+    workers, queue_limit, timeout = settings.query_workers, settings.query_queue_limit, settings.query_timeout
     if isinstance(store, PublishedStore):
-        return ProcessQueryExecutor(lambda: store.path, **limits)
-    return ThreadQueryExecutor(lambda: store, **limits)
+        return ProcessQueryExecutor(lambda: store.path, workers=workers, queue_limit=queue_limit, timeout=timeout)
+    return ThreadQueryExecutor(lambda: store, workers=workers, queue_limit=queue_limit, timeout=timeout)
 
 
 #: Templates' static files (CSS, scripts, the query page's vendored editor), served at /static.

@@ -145,6 +145,10 @@ class Client:
         """Run a saved query by name with its declared, typed parameters (defaults fill the rest)."""
         return self.run(self.saved_text(name, **params))
 
+    def saved_frame(self, name: str, **params: object) -> pd.DataFrame:
+        """A saved SELECT query's answer as a typed DataFrame (`saved`, for code that needs the table type)."""
+        return self.select(self.saved_text(name, **params))
+
     def run(self, query: str, **params: object) -> pd.DataFrame | bool | rdflib.Graph:
         """Any query, answered by its form: SELECT a DataFrame, ASK a bool, CONSTRUCT/DESCRIBE a Graph."""
         form = query_form(query)

@@ -128,7 +128,7 @@ def evaluate(store: Store, job: QueryJob) -> Iterator[Complete | Head | bytes | 
             return
         yield head
         yield from buffered
-        yield from messages  # type: ignore[misc]
+        yield from messages
         yield END
     except CCGGraphError as err:
         yield Failure(type(err).__name__, str(err), err.http_status)

@@ -36,6 +36,7 @@ def worker_main(conn: Connection) -> None:
                 store.close()
             store = EmbeddedStore(Path(store_path), read_only=True)
             opened = store_path
+        assert store is not None, "opened above for the first request"
         for message in evaluate(store, job):
             conn.send(message)
     if store is not None:

@@ -134,8 +134,11 @@ def describe_dataset(store: Store, dumps: DumpFiles, base: str, quads: int, size
         store,
         "SELECT DISTINCT ?src ?title WHERE { ?src a dcat:Distribution ; dcterms:title ?title } ORDER BY ?src",
     ):
-        add(ds, DCT + "source", row["src"])
-        add(row["src"], DCT + "title", row["title"])
+        source = row["src"]
+        if isinstance(source, ox.Literal):
+            continue  # a dcat:Distribution is a resource; a literal there is not one
+        add(ds, DCT + "source", source)
+        add(source, DCT + "title", row["title"])
     for row in rows(store, "SELECT DISTINCT ?b WHERE { ?b a prov:Activity ; prov:used ?x } ORDER BY ?b"):
         add(ds, PROV + "wasGeneratedBy", row["b"])
     return triples

@@ -15,12 +15,14 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from ccg_graph.config import Settings
 from ccg_graph.errors import NotFound
 from ccg_graph.namespaces import PREFIXES
+from ccg_graph.rdf_io import open_binary
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,11 @@ class DumpFiles:
     def _write_trig(self, source_sum: str, sidecar: Path) -> None:
         fd, tmp_name = tempfile.mkstemp(dir=self.trig.parent, prefix=self.trig.name, suffix=".tmp")
         try:
-            with gzip.open(self.nquads, "rb") as source:
+            with open_binary(self.nquads) as source:
                 quads = list(ox.parse(source, format=ox.RdfFormat.N_QUADS))
             quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
-                ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+                ox.serialize(quads, cast(IO[bytes], out), ox.RdfFormat.TRIG, prefixes=_PREFIXES)
             os.replace(tmp_name, self.trig)
             sidecar.write_text(source_sum + "\n")
         except BaseException:

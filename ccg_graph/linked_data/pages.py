@@ -128,7 +128,7 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
     iris = {iri}
     for row in outgoing:
         iris.add(row["p"].value)
-        if isinstance(row["o"], ox.NamedNode):
+        if isinstance(row.get("o"), ox.NamedNode):
             iris.add(row["o"].value)
     for row in inbound_rows[:PAGE_SIZE]:
         iris.update((row["x"].value, row["p"].value))
@@ -183,7 +183,7 @@ def memberships_of(store: Store, linker: Linker, node: ox.NamedNode) -> list[Mem
         {"s": node},
     )
     links = linker.links(r["org"].value for r in found)
-    return [Membership(links[r["org"].value], _date(r["from"]), _date(r["to"])) for r in found]
+    return [Membership(links[r["org"].value], _date(r.get("from")), _date(r.get("to"))) for r in found]
 
 
 def _title(outgoing: list, links: dict[str, Link], iri: str) -> str:
@@ -231,10 +231,10 @@ def lineage_of(store: Store, linker: Linker, iri: str) -> Lineage:
     lineage_nodes = {
         row["n"].value: LineageNode(
             link=links[row["n"].value],
-            kind=short_name(value(row["kind"]) or ""),
-            code=value(row["code"]) or "",
-            opened=_date(row["open"]),
-            closed=_date(row["close"]),
+            kind=short_name(value(row.get("kind")) or ""),
+            code=value(row.get("code")) or "",
+            opened=_date(row.get("open")),
+            closed=_date(row.get("close")),
             current=row["n"].value == iri,
         )
         for row in facts
@@ -396,16 +396,17 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
     links = linker.links(wanted)
 
     oversight_items = [
-        Oversight(links[r["body"].value], _kind_label(r["kind"]), _date(r["from"]), _date(r["to"])) for r in oversight
+        Oversight(links[r["body"].value], _kind_label(r.get("kind")), _date(r.get("from")), _date(r.get("to")))
+        for r in oversight
     ]
     name_items = [
-        NameSpell(r["name"].value, _date(r["first"]), links.get(r["graph"].value) if r["graph"] else None)
+        NameSpell(r["name"].value, _date(r.get("first")), links.get(r["graph"].value) if r["graph"] else None)
         for r in names
     ]
     result = CCGPage(
         resource=resource,
         code=code or "",
-        ons_codes=[(r["code"].value, _date(r["from"]), _date(r["to"])) for r in ons],
+        ons_codes=[(r["code"].value, _date(r.get("from")), _date(r.get("to"))) for r in ons],
         opened=opened,
         closed=closed,
         names=name_items,
@@ -418,7 +419,7 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
         overlaps=[
             Overlap(
                 links[r["la"].value],
-                (value(r["year"]) or "")[:4],
+                (value(r.get("year")) or "")[:4],
                 value(r["shareOrg"]) or "",
                 value(r["shareLa"]) or "",
                 links[r["board"].value] if r["board"] is not None else None,
@@ -428,7 +429,9 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
         as_of=day,
         practices=Paged(
             [
-                MemberPractice(links[r["practice"].value], value(r["code"]) or "", _date(r["joined"]), _date(r["left"]))
+                MemberPractice(
+                    links[r["practice"].value], value(r.get("code")) or "", _date(r.get("joined")), _date(r.get("left"))
+                )
                 for r in practices[:PAGE_SIZE]
             ],
             page,
@@ -496,10 +499,10 @@ def search(store: Store, linker: Linker, text: str, page: int = 1) -> Paged:
     hits = [
         SearchHit(
             links[r["s"].value],
-            value(r["code"]) or "",
-            _kind_label(r["kind"]),
-            _date(r["open"]),
-            _date(r["close"]),
+            value(r.get("code")) or "",
+            _kind_label(r.get("kind")),
+            _date(r.get("open")),
+            _date(r.get("close")),
         )
         for r in found[:PAGE_SIZE]
     ]

@@ -41,6 +41,11 @@ READABLE = {
 }
 
 
+def graph_label(graph: GraphName) -> str:
+    """How messages name a graph: ``<IRI>``, or "the default graph"."""
+    return f"<{graph.value}>" if isinstance(graph, ox.NamedNode) else "the default graph"
+
+
 def graph_name(graph: str | None, default: bool) -> GraphName:
     """The graph a request names: ``?default`` or ``?graph=IRI`` (exactly one)."""
     if default and graph is not None:
@@ -108,6 +113,8 @@ def parse_rdf_body(body: bytes, content_type: str | None, base_iri: str | None) 
     triples: list[ox.Triple] = []
     for part in message.iter_parts():
         payload = part.get_payload(decode=True) or b""
+        if not isinstance(payload, bytes):
+            raise BadInput("a multipart/form-data part that is not a file")
         triples.extend(_parse_one(payload, part.get_content_type().lower(), base_iri))
     return triples
 

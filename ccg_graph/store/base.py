@@ -10,6 +10,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ccg_graph.errors import Forbidden
+from ccg_graph.terms import plain_object, plain_subject
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
@@ -62,10 +63,10 @@ class Store(ABC):
 
     def contains(self, quad: ox.Quad) -> bool:
         """Is this exact quad in the store?"""
-        return (
-            next(iter(self.quads_for_pattern(quad.subject, quad.predicate, quad.object, quad.graph_name)), None)
-            is not None
+        pattern = self.quads_for_pattern(
+            plain_subject(quad.subject), quad.predicate, plain_object(quad.object), quad.graph_name
         )
+        return next(iter(pattern), None) is not None
 
     @abstractmethod
     def named_graphs(self) -> list[str]:
@@ -80,7 +81,7 @@ class Store(ABC):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Apply a change atomically after `validate` accepts it; returns the new release's name."""
@@ -93,3 +94,7 @@ class Store(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook; backends with resources override it
         """Release any resources the backend holds."""
+
+
+#: A store's `commit` hook: sees the store and the change (as lists) and raises to refuse it.
+ChangeGate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]

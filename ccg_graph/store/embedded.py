@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ccg_graph.binding import bind_values, code_regions
 from ccg_graph.errors import BadInput, BadQuery, NotFound
-from ccg_graph.store.base import QueryResult, Store
+from ccg_graph.store.base import ChangeGate, QueryResult, Store
 
 _FROM = re.compile(r"(?<![\w?$:])FROM\b", re.IGNORECASE)
 
@@ -63,8 +63,10 @@ class EmbeddedStore(Store):
         named_graph_uris: Iterable[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        default_graphs = [ox.NamedNode(g) for g in default_graph_uris or ()]
-        named_graphs = [ox.NamedNode(g) for g in named_graph_uris or ()]
+        default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+            ox.NamedNode(g) for g in default_graph_uris or ()
+        ]
+        named_graphs: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in named_graph_uris or ()]
         try:
             text = bind_values(sparql, bindings or {})
             answer = self._store.query(
@@ -118,7 +120,7 @@ class EmbeddedStore(Store):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Apply a change to this store in place (in-memory stores in tests; the server uses `PublishedStore`)."""

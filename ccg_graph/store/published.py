@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ccg_graph.errors import InsufficientStorage, NotFound
-from ccg_graph.store.base import QueryResult, Store
+from ccg_graph.store.base import ChangeGate, QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
 POINTER = "CURRENT"
@@ -43,7 +43,6 @@ KEEP_GENERATIONS = 3
 #: A generation is removed only once it is older than this, so that a query still running on it ends first.
 MIN_RETIRED_SECONDS = 600.0
 
-Validator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], None]
 
 _DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 _DISK_FULL_WORDS = ("no space left", "file too large", "quota exceeded")
@@ -174,7 +173,13 @@ class PublishedStore(Store):
             base_iri=base_iri,
         )
 
-    def quads_for_pattern(self, subject, predicate, object, graph) -> Iterator[ox.Quad]:  # type: ignore[override]
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+    ) -> Iterator[ox.Quad]:
         return self.refresh().quads_for_pattern(subject, predicate, object, graph)
 
     def contains(self, quad: ox.Quad) -> bool:
@@ -202,7 +207,7 @@ class PublishedStore(Store):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Validator | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Publish a new generation with `removed` taken out and `added` put in; returns its name.

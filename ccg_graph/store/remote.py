@@ -44,7 +44,8 @@ import pyoxigraph as ox
 
 from ccg_graph.binding import bind_values, code_regions
 from ccg_graph.errors import BadInput, BadQuery, QueryTimeout, StoreUnavailable
-from ccg_graph.store.base import QueryForm, QueryResult, Store
+from ccg_graph.store.base import ChangeGate, QueryForm, QueryResult, Store
+from ccg_graph.terms import plain_object, plain_subject
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
 DEFAULT_GRAPH = "urn:ccg-graph:store:default-graph"
@@ -463,7 +464,8 @@ class SparqlStore(Store):
     def _data_block(quads: Iterable[ox.Quad], graph_of: Callable[[GraphTerm], str]) -> str:
         by_graph: dict[str, list[str]] = defaultdict(list)
         for quad in quads:
-            triple = f"{_sparql_term(quad.subject)} {quad.predicate} {_sparql_term(quad.object)} ."
+            subject, object_ = _sparql_term(plain_subject(quad.subject)), _sparql_term(plain_object(quad.object))
+            triple = f"{subject} {quad.predicate} {object_} ."
             by_graph[graph_of(quad.graph_name)].append(triple)
         return " ".join(f"GRAPH <{g}> {{ {' '.join(lines)} }}" for g, lines in sorted(by_graph.items()))
 
@@ -526,7 +528,7 @@ class SparqlStore(Store):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Apply a change as one SPARQL Update request: the server applies all of it or none of it.

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput
+from ccg_graph.terms import OxSubject, OxTerm, plain_object, plain_subject
 
 #: Media types accepted on input, and the pyoxigraph format of each.
 MEDIA_TYPES: dict[str, ox.RdfFormat] = {
@@ -57,8 +58,8 @@ class ParsedRdf:
         for iri, where in other.locations.items():
             self.locations.setdefault(iri, where)
 
-    def subjects(self) -> set[ox.NamedNode | ox.BlankNode]:
-        return {t.subject for t in self.triples}
+    def subjects(self) -> set[OxSubject]:
+        return {plain_subject(t.subject) for t in self.triples}
 
 
 def format_for_media_type(media_type: str | None) -> ox.RdfFormat:
@@ -96,12 +97,16 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, source: str) -> ParsedRdf:
         raise BadInput(f"{fmt.name} error: {err}", path=source) from err
     fresh: dict[str, ox.BlankNode] = {}
 
-    def renamed(term):
-        if isinstance(term, ox.BlankNode):
-            return fresh.setdefault(term.value, ox.BlankNode())
-        return term
+    def renamed(term: OxTerm) -> OxTerm:
+        return renamed_subject(term) if isinstance(term, ox.BlankNode) else term
 
-    triples = [ox.Triple(renamed(q.subject), q.predicate, renamed(q.object)) for q in quads]
+    def renamed_subject(term: OxSubject) -> OxSubject:
+        return fresh.setdefault(term.value, ox.BlankNode()) if isinstance(term, ox.BlankNode) else term
+
+    triples = [
+        ox.Triple(renamed_subject(plain_subject(q.subject)), q.predicate, renamed(plain_object(q.object)))
+        for q in quads
+    ]
     parsed = ParsedRdf(triples=list(dict.fromkeys(triples)))
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         text = data.decode("utf-8", errors="replace")

@@ -8,7 +8,7 @@ committed atomically as one new release, and what the change feed publishes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -31,7 +31,7 @@ class ChangeSet:
             self.added.discard(quad)
         self.removed.add(quad)
 
-    def normalise(self, exists: callable) -> ChangeSet:  # type: ignore[valid-type]
+    def normalise(self, exists: Callable[[ox.Quad], bool]) -> ChangeSet:
         """Drop additions of quads already present and removals of quads that are absent."""
         return ChangeSet(
             added={q for q in self.added if not exists(q)},

@@ -9,7 +9,7 @@ which is then also addressable directly by that URL.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -32,8 +32,24 @@ _RDF_BODY = {
         "content": {media: {"schema": {"type": "string"}} for media in sorted(gsp.READABLE)},
     }
 }
-_READ_RESPONSES = {200: {"content": {m: {} for m in GRAPH_FORMATS}}, 400: {}, 404: {}, 406: {}}
-_WRITE_RESPONSES = {201: {}, 204: {}, 400: {}, 401: {}, 403: {}, 404: {}, 413: {}, 415: {}, 422: {}, 507: {}}
+_READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {m: {} for m in GRAPH_FORMATS}},
+    400: {},
+    404: {},
+    406: {},
+}
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {},
+    204: {},
+    400: {},
+    401: {},
+    403: {},
+    404: {},
+    413: {},
+    415: {},
+    422: {},
+    507: {},
+}
 
 
 def _target(request: Request, graph: str | None) -> gsp.GraphName:
@@ -51,7 +67,7 @@ async def _read(request: Request, store: StoreDep, target: gsp.GraphName) -> Res
 
     def serialise() -> bytes:
         if not gsp.graph_exists(store, target):
-            raise NotFound(f"there is no graph <{target.value}> in the store")
+            raise NotFound(f"there is no graph {gsp.graph_label(target)} in the store")
         quads = gsp.graph_quads(store, target)
         return write_triples(GRAPH_FORMATS[media][1], [q.triple for q in quads], PREFIXES)
 
@@ -66,7 +82,7 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
     existed = gsp.graph_exists(store, target)
     if method == "DELETE":
         if not existed:
-            raise NotFound(f"there is no graph <{target.value}> to delete")
+            raise NotFound(f"there is no graph {gsp.graph_label(target)} to delete")
         change = gsp.change_for_delete(store, target)
     else:
         body = await read_body(request)
@@ -85,12 +101,16 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
 
 
 @router.get("/store", summary="Read a graph (?default or ?graph=IRI)", responses=_READ_RESPONSES)
-async def get_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def get_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     return await _read(request, store, _target(request, graph))
 
 
 @router.head("/store", include_in_schema=False)
-async def head_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def head_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     return await _read(request, store, _target(request, graph))
 
 
@@ -101,7 +121,9 @@ async def head_graph(request: Request, store: StoreDep, graph: GraphQuery = None
     responses=_WRITE_RESPONSES,
     openapi_extra=_RDF_BODY,
 )
-async def put_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def put_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     return await _write(request, store, _target(request, graph), "PUT")
 
 
@@ -112,7 +134,9 @@ async def put_graph(request: Request, store: StoreDep, graph: GraphQuery = None,
     responses=_WRITE_RESPONSES,
     openapi_extra=_RDF_BODY,
 )
-async def post_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def post_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     if graph is None and "default" not in request.query_params:
         location = f"{str(request.base_url).rstrip('/')}/store/graphs/{uuid.uuid4()}"
         response = await _write(request, store, gsp.graph_name(location, False), "POST")
@@ -123,7 +147,9 @@ async def post_graph(request: Request, store: StoreDep, graph: GraphQuery = None
 
 
 @router.delete("/store", summary="Delete a graph", dependencies=[Depends(require_writer)], responses=_WRITE_RESPONSES)
-async def delete_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def delete_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     return await _write(request, store, _target(request, graph), "DELETE")
 
 
@@ -132,12 +158,12 @@ async def delete_graph(request: Request, store: StoreDep, graph: GraphQuery = No
     summary="Read a graph created by POST (direct identification)",
     responses=_READ_RESPONSES,
 )
-async def get_direct(request: Request, store: StoreDep, graph_id: str):
+async def get_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _read(request, store, _direct(request))
 
 
 @router.head("/store/graphs/{graph_id:path}", include_in_schema=False)
-async def head_direct(request: Request, store: StoreDep, graph_id: str):
+async def head_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _read(request, store, _direct(request))
 
 
@@ -148,7 +174,7 @@ async def head_direct(request: Request, store: StoreDep, graph_id: str):
     responses=_WRITE_RESPONSES,
     openapi_extra=_RDF_BODY,
 )
-async def put_direct(request: Request, store: StoreDep, graph_id: str):
+async def put_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _write(request, store, _direct(request), "PUT")
 
 
@@ -159,7 +185,7 @@ async def put_direct(request: Request, store: StoreDep, graph_id: str):
     responses=_WRITE_RESPONSES,
     openapi_extra=_RDF_BODY,
 )
-async def post_direct(request: Request, store: StoreDep, graph_id: str):
+async def post_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _write(request, store, _direct(request), "POST")
 
 
@@ -169,5 +195,5 @@ async def post_direct(request: Request, store: StoreDep, graph_id: str):
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
 )
-async def delete_direct(request: Request, store: StoreDep, graph_id: str):
+async def delete_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _write(request, store, _direct(request), "DELETE")

@@ -28,7 +28,7 @@ from ccg_graph.writes.update import changes_from_update
 router = APIRouter(tags=["sparql"])
 
 _QUERY_DOC = "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE)."
-_RESULT_TYPES = {
+_RESULT_TYPES: dict[str, dict[str, object]] = {
     "application/sparql-results+json": {},
     "application/sparql-results+xml": {},
     "text/csv": {},

@@ -75,11 +75,11 @@ async def post_submission(
         )
     except ValidationFailed as refused:
         record = getattr(refused, "submission", None)
-        body = {"error": "ValidationFailed", "message": str(refused)}
+        refusal: dict[str, object] = {"error": "ValidationFailed", "message": str(refused)}
         if record is not None:
-            body["submission"] = asdict(record)
-            body["report"] = record.report
-        return JSONResponse(body, status_code=422)
+            refusal["submission"] = asdict(record)
+            refusal["report"] = record.report
+        return JSONResponse(refusal, status_code=422)
     status = 201 if record.status == "accepted" else 200
     headers = {"Location": str(request.url_for("get_submission", submission_id=record.id))}
     return JSONResponse(asdict(record), status_code=status, headers=headers)
