@@ -14,6 +14,7 @@ from itertools import islice
 from ccg_graph.errors import CCGGraphError
 from ccg_graph.federation import inline_services
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
+from ccg_graph.rdf import media_types
 from ccg_graph.results import write_boolean, write_solutions, write_triples
 from ccg_graph.store.base import Store
 
@@ -72,7 +73,7 @@ class QueryFailed(CCGGraphError):
 
 
 def _charset(media: str) -> str:
-    textual = media.startswith("text/") or "json" in media or "xml" in media or media == "application/trig"
+    textual = media.startswith("text/") or "json" in media or "xml" in media or media == media_types.TRIG
     return media + "; charset=utf-8" if textual else media
 
 
@@ -85,16 +86,14 @@ def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes]:
         base_iri=job.base_iri,
     )
     if result.triples is not None:
-        media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle")
+        media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, media_types.TURTLE)
         triples = list(islice(result.triples, job.row_cap + 1))
         truncated = len(triples) > job.row_cap
         del triples[job.row_cap :]
         yield Head(_charset(media), truncated, len(triples))
         yield write_triples(GRAPH_FORMATS[media][1], triples, job.prefixes)
         return
-    media = negotiate(
-        job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, "application/sparql-results+json"
-    )
+    media = negotiate(job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, media_types.SPARQL_RESULTS_JSON)
     short = RESULT_FORMATS[media][0].short
     if result.solutions is None:
         assert result.boolean is not None

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from ccg_graph.config import Settings
 from ccg_graph.errors import NotFound
 from ccg_graph.namespaces import PREFIXES
+from ccg_graph.rdf import media_types
 from ccg_graph.rdf_io import open_binary
 
 
@@ -35,8 +36,8 @@ class Dump:
 #: Not ``id:``, whose local names hold slashes that TriG would have to escape.
 _PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
 
-NQUADS = Dump("ccg-graph.nq.gz", "application/n-quads", "The whole dataset as gzipped N-Quads")
-TRIG = Dump("ccg-graph.trig.gz", "application/trig", "The whole dataset as gzipped TriG")
+NQUADS = Dump("ccg-graph.nq.gz", media_types.N_QUADS, "The whole dataset as gzipped N-Quads")
+TRIG = Dump("ccg-graph.trig.gz", media_types.TRIG, "The whole dataset as gzipped TriG")
 DUMPS = {NQUADS.name: NQUADS, TRIG.name: TRIG}
 
 

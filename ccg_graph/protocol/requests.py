@@ -12,17 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from ccg_graph.binding import code_regions
 from ccg_graph.errors import BadQuery, UnsupportedMediaType
+from ccg_graph.rdf import media_types
+from ccg_graph.sparql.lexer import code_regions
 
 #: The deepest nesting of { } ( ) [ ] a request may use. Real queries stay under 20; the engine's recursive
 #: parser overflows its stack (and the worker process dies) somewhere past 500, so a hostile query nested
 #: thousands deep is refused here with a 400 rather than costing a worker and answering 503.
 MAX_NESTING = 128
 
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
+FORM, SPARQL_QUERY, SPARQL_UPDATE = media_types.FORM, media_types.SPARQL_QUERY, media_types.SPARQL_UPDATE
 
 
 @dataclass(frozen=True)

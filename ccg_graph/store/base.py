@@ -5,14 +5,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 import pyoxigraph as ox
 
 from ccg_graph.errors import Forbidden
+from ccg_graph.sparql.lexer import QueryForm
 from ccg_graph.terms import plain_object, plain_subject
-
-QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 
 @dataclass

@@ -6,22 +6,15 @@ one to two orders of magnitude faster than rdflib's in-memory graph, which is wh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.binding import bind_values, code_regions
+from ccg_graph.binding import bind_values
 from ccg_graph.errors import BadInput, BadQuery, NotFound
+from ccg_graph.sparql.lexer import names_its_dataset
 from ccg_graph.store.base import ChangeGate, QueryResult, Store
-
-_FROM = re.compile(r"(?<![\w?$:])FROM\b", re.IGNORECASE)
-
-
-def names_its_dataset(sparql: str) -> bool:
-    """Does the query have a FROM or FROM NAMED clause? (pyoxigraph's union default graph would override it.)"""
-    return any(_FROM.search(sparql, start, end) for start, end in code_regions(sparql))
 
 
 def apply_change(store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:

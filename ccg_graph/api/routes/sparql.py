@@ -22,6 +22,7 @@ from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol.requests import QueryRequest, UpdateRequest, parse_operation
 from ccg_graph.protocol.service_description import describe_service
+from ccg_graph.rdf import media_types as mt
 from ccg_graph.results import write_triples
 from ccg_graph.writes.update import changes_from_update
 
@@ -29,22 +30,17 @@ router = APIRouter(tags=["sparql"])
 
 _QUERY_DOC = "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE)."
 _RESULT_TYPES: dict[str, dict[str, object]] = {
-    "application/sparql-results+json": {},
-    "application/sparql-results+xml": {},
-    "text/csv": {},
-    "text/tab-separated-values": {},
-    "text/turtle": {},
-    "application/ld+json": {},
+    m: {} for m in (*(s.media_type for s in mt.RESULT_SYNTAXES), mt.TURTLE, mt.JSON_LD)
 }
 
 
 def wants_html(request: Request) -> bool:
     """A browser asking for the endpoint itself gets the query page; RDF clients get the description."""
     accept = request.headers.get("accept", "").lower()
-    if "text/html" not in accept:
+    if mt.HTML not in accept:
         return False
-    rdf = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples")
-    return not any(media in accept.split("text/html")[0] for media in rdf)
+    rdf = (mt.TURTLE, mt.RDF_XML, mt.JSON_LD, mt.N_TRIPLES)
+    return not any(media in accept.split(mt.HTML)[0] for media in rdf)
 
 
 async def _service_description(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
