@@ -170,15 +170,14 @@ def replay_after_build(settings: Settings) -> list[str]:
     """Re-apply the standing submissions to the new build (see `submissions.replay_submissions`);
     returns one line per submission saying how it went."""
     from ccg_graph.store.published import PublishedStore
-    from ccg_graph.submissions import SubmissionLog, replay_submissions, standing_submissions
-    from ccg_graph.writes.validation import write_gate
+    from ccg_graph.submissions import SubmissionLog, standing_submissions
+    from ccg_graph.writes.steward import Steward
 
-    log = SubmissionLog(settings.build_dir)
-    if not standing_submissions(log):
+    if not standing_submissions(SubmissionLog(settings.build_dir)):
         return []
     store = PublishedStore(settings.build_dir)
     try:
-        outcomes = replay_submissions(store, gate=write_gate(settings), log=log, history=ReleaseLog(settings.build_dir))
+        outcomes = Steward.for_store(store, settings).replay()
     finally:
         store.close()
     return [f"{o.status}: <{o.graph}> ({o.id})" for o in outcomes]

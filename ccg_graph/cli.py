@@ -154,7 +154,7 @@ def validate(
             finally:
                 store.close()
         else:
-            from ccg_graph.validation.service import validate_on_its_own
+            from ccg_graph.validation import validate_on_its_own
 
             outcome = validate_on_its_own(parsed, settings)
         rendered = {"text": outcome.as_text, "json": outcome.as_json, "turtle": outcome.as_turtle}[report_format]()
@@ -399,6 +399,14 @@ def diagram(
     out.print(f"wrote {output}")
 
 
+def _cli_agent() -> str:
+    """Who is writing from the shell, for the record: the user, the host, and that it was the CLI."""
+    import getpass
+    import socket
+
+    return f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)"
+
+
 @app.command()
 def submit(
     file: Annotated[Path, typer.Argument(help="The RDF file to submit (Turtle, N-Triples, RDF/XML, JSON-LD, ...)")],
@@ -408,16 +416,10 @@ def submit(
 ) -> None:
     """Validate FILE against the shapes in the context of the built graph and, if it conforms, commit it
     atomically into its own named graph with a PROV record. Exit 1 (and nothing written) if it does not."""
-    import getpass
-    import socket
-
     from ccg_graph.errors import ValidationFailed
-    from ccg_graph.history import ReleaseLog
-    from ccg_graph.store.published import PublishedStore
     from ccg_graph.store.select import configured_store
-    from ccg_graph.submissions import SubmissionLog, SubmissionRecord, media_type_for
-    from ccg_graph.submissions import submit as run_submit
-    from ccg_graph.writes.validation import write_gate
+    from ccg_graph.submissions import SubmissionRecord, media_type_for
+    from ccg_graph.writes.steward import Steward
 
     settings = _settings(build_dir)
 
@@ -426,17 +428,13 @@ def submit(
             raise BadInput("no such file", path=file)
         store = configured_store(settings)
         try:
-            return run_submit(
-                store,
+            return Steward.for_store(store, settings).submit(
                 data=file.read_bytes(),
                 source_name=str(file),
                 media=media_type_for(file.name, None),
                 graph=graph,
                 message=message,
-                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
-                gate=write_gate(settings),
-                log=SubmissionLog(settings.build_dir),
-                history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
+                agent=_cli_agent(),
             )
         finally:
             store.close()
@@ -459,30 +457,16 @@ def retract(
     build_dir: BuildDirOption = None,
 ) -> None:
     """Remove a submitted graph (validated and recorded like any change)."""
-    import getpass
-    import socket
-
-    from ccg_graph.history import ReleaseLog
-    from ccg_graph.store.published import PublishedStore
     from ccg_graph.store.select import configured_store
-    from ccg_graph.submissions import SubmissionLog, SubmissionRecord
-    from ccg_graph.submissions import retract as run_retract
-    from ccg_graph.writes.validation import write_gate
+    from ccg_graph.submissions import SubmissionRecord
+    from ccg_graph.writes.steward import Steward
 
     settings = _settings(build_dir)
 
     def run() -> SubmissionRecord:
         store = configured_store(settings)
         try:
-            return run_retract(
-                store,
-                graph=graph,
-                message=message,
-                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
-                gate=write_gate(settings),
-                log=SubmissionLog(settings.build_dir),
-                history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
-            )
+            return Steward.for_store(store, settings).retract(graph=graph, message=message, agent=_cli_agent())
         finally:
             store.close()
 

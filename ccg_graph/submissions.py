@@ -28,7 +28,7 @@ from ccg_graph.history import Release, ReleaseLog
 from ccg_graph.namespaces import SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
 from ccg_graph.protocol.graph_store import READABLE, change_for_delete, change_for_put, graph_exists
 from ccg_graph.store.base import Store
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.store.changes import ChangeSet
 
 SUBMISSIONS = "submissions"
 PROV = "http://www.w3.org/ns/prov#"

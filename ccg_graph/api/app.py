@@ -33,19 +33,18 @@ from ccg_graph.api.routes import (
 )
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
-from ccg_graph.history import ReleaseLog
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.store import Store
-from ccg_graph.store.published import PublishedStore
 from ccg_graph.store.select import configured_store
-from ccg_graph.writes.validation import write_gate
+from ccg_graph.writes.steward import Steward
 
 
 def make_executor(settings: Settings, store: Store) -> QueryExecutor:
-    """Worker processes when the store is on disk (so a runaway query can be stopped); threads otherwise."""
+    """Worker processes when the store can be opened read-only by them (so a runaway query can be stopped);
+    threads otherwise."""
     workers, queue_limit, timeout = settings.query_workers, settings.query_queue_limit, settings.query_timeout
-    if isinstance(store, PublishedStore):
-        return ProcessQueryExecutor(lambda: store.path, workers=workers, queue_limit=queue_limit, timeout=timeout)
+    if store.opens_read_only:
+        return ProcessQueryExecutor(store.read_only_path, workers=workers, queue_limit=queue_limit, timeout=timeout)
     return ThreadQueryExecutor(lambda: store, workers=workers, queue_limit=queue_limit, timeout=timeout)
 
 
@@ -70,7 +69,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.store = store if store is not None else configured_store(settings)
         app.state.executor = make_executor(settings, app.state.store)
-        app.state.history = ReleaseLog(settings.build_dir) if isinstance(app.state.store, PublishedStore) else None
+        app.state.steward = Steward.for_store(app.state.store, settings)
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
         warming = asyncio.create_task(warm_validation(settings, app.state.store)) if settings.update_token else None
@@ -97,7 +96,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = QueryCatalogue(settings.queries_dir)
     app.state.cache = {}
-    app.state.write_gate = write_gate(settings)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ccg_graph.errors import BadInput, UnsupportedMediaType
 from ccg_graph.protocol.requests import media_type
 from ccg_graph.store.base import Store
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.store.changes import ChangeSet
 
 GraphName = ox.NamedNode | ox.DefaultGraph
 

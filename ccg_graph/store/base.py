@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 
@@ -32,7 +34,19 @@ class Store(ABC):
 
     Queries see the union of all named graphs as their default graph unless the caller names graphs,
     because every fact lives in the named graph of its source release.
+
+    What a backend can do beyond the interface is said by its capabilities, not by its class, so callers
+    never ask ``isinstance``: `keeps_history` (each commit is a release of the build, recorded in its
+    `ReleaseLog` with its RDF Patch), `opens_read_only` (another process can open it read-only at
+    `read_only_path()`, so queries can run in worker processes that can be stopped).
     """
+
+    keeps_history: ClassVar[bool] = False
+    opens_read_only: ClassVar[bool] = False
+
+    def read_only_path(self) -> Path:
+        """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
+        raise NotImplementedError(f"a {type(self).__name__} cannot be opened read-only by another process")
 
     @abstractmethod
     def query(

@@ -105,6 +105,9 @@ def reset_generations(root: Path) -> None:
 class PublishedStore(Store):
     """Reads from the published generation; `commit` publishes a new one."""
 
+    keeps_history = True
+    opens_read_only = True
+
     def __init__(self, root: Path) -> None:
         self.root = root
         path = published_path(root)
@@ -147,6 +150,9 @@ class PublishedStore(Store):
         """The directory of the published generation (query workers open it read-only)."""
         self.refresh()
         return self._path
+
+    def read_only_path(self) -> Path:
+        return self.path
 
     @property
     def generation(self) -> str:

@@ -32,8 +32,8 @@ from rdflib.term import IdentifiedNode
 from ccg_graph.errors import BadQuery
 from ccg_graph.federation import ServiceNotAllowed, inline_services, is_allowed
 from ccg_graph.store.base import Store
+from ccg_graph.store.changes import ChangeSet
 from ccg_graph.terms import as_predicate, as_subject, node_to_rdflib, quad_to_ox, to_ox, triple_to_rdflib
-from ccg_graph.writes.changes import ChangeSet
 
 if TYPE_CHECKING:  # rdflib's own names for the types its Store interface takes
     from rdflib.graph import _ContextType, _TriplePatternType, _TripleType

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from ccg_graph.api.deps import StoreDep
+from ccg_graph.api.deps import StewardDep, StoreDep
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
 from ccg_graph.errors import NotFound
@@ -22,6 +22,7 @@ from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol import graph_store as gsp
 from ccg_graph.results import write_triples
+from ccg_graph.writes.steward import Steward
 
 router = APIRouter(tags=["graph store"])
 
@@ -78,7 +79,8 @@ async def _read(request: Request, store: StoreDep, target: gsp.GraphName) -> Res
     return Response(body, headers={"Vary": "Accept"}, media_type=f"{media}; charset=utf-8")
 
 
-async def _write(request: Request, store: StoreDep, target: gsp.GraphName, method: str) -> Response:
+async def _write(request: Request, steward: Steward, target: gsp.GraphName, method: str) -> Response:
+    store = steward.store
     existed = gsp.graph_exists(store, target)
     if method == "DELETE":
         if not existed:
@@ -93,7 +95,7 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
         build = gsp.change_for_put if method == "PUT" else gsp.change_for_post
         change = build(store, target, triples)
     release = await commit_change(
-        request, change, kind="graph-store", message=f"{method} {getattr(target, 'value', 'default graph')}"
+        steward, request, change, kind="graph-store", message=f"{method} {getattr(target, 'value', 'default graph')}"
     )
     headers = release_headers(change, release)
     status = 201 if method in ("PUT", "POST") and not existed else 204
@@ -122,9 +124,9 @@ async def head_graph(
     openapi_extra=_RDF_BODY,
 )
 async def put_graph(
-    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+    request: Request, steward: StewardDep, graph: GraphQuery = None, default: DefaultQuery = None
 ) -> Response:
-    return await _write(request, store, _target(request, graph), "PUT")
+    return await _write(request, steward, _target(request, graph), "PUT")
 
 
 @router.post(
@@ -135,22 +137,22 @@ async def put_graph(
     openapi_extra=_RDF_BODY,
 )
 async def post_graph(
-    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+    request: Request, steward: StewardDep, graph: GraphQuery = None, default: DefaultQuery = None
 ) -> Response:
     if graph is None and "default" not in request.query_params:
         location = f"{str(request.base_url).rstrip('/')}/store/graphs/{uuid.uuid4()}"
-        response = await _write(request, store, gsp.graph_name(location, False), "POST")
+        response = await _write(request, steward, gsp.graph_name(location, False), "POST")
         response.headers["Location"] = location
         response.status_code = 201
         return response
-    return await _write(request, store, _target(request, graph), "POST")
+    return await _write(request, steward, _target(request, graph), "POST")
 
 
 @router.delete("/store", summary="Delete a graph", dependencies=[Depends(require_writer)], responses=_WRITE_RESPONSES)
 async def delete_graph(
-    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+    request: Request, steward: StewardDep, graph: GraphQuery = None, default: DefaultQuery = None
 ) -> Response:
-    return await _write(request, store, _target(request, graph), "DELETE")
+    return await _write(request, steward, _target(request, graph), "DELETE")
 
 
 @router.get(
@@ -174,8 +176,8 @@ async def head_direct(request: Request, store: StoreDep, graph_id: str) -> Respo
     responses=_WRITE_RESPONSES,
     openapi_extra=_RDF_BODY,
 )
-async def put_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
-    return await _write(request, store, _direct(request), "PUT")
+async def put_direct(request: Request, steward: StewardDep, graph_id: str) -> Response:
+    return await _write(request, steward, _direct(request), "PUT")
 
 
 @router.post(
@@ -185,8 +187,8 @@ async def put_direct(request: Request, store: StoreDep, graph_id: str) -> Respon
     responses=_WRITE_RESPONSES,
     openapi_extra=_RDF_BODY,
 )
-async def post_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
-    return await _write(request, store, _direct(request), "POST")
+async def post_direct(request: Request, steward: StewardDep, graph_id: str) -> Response:
+    return await _write(request, steward, _direct(request), "POST")
 
 
 @router.delete(
@@ -195,5 +197,5 @@ async def post_direct(request: Request, store: StoreDep, graph_id: str) -> Respo
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
 )
-async def delete_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
-    return await _write(request, store, _direct(request), "DELETE")
+async def delete_direct(request: Request, steward: StewardDep, graph_id: str) -> Response:
+    return await _write(request, steward, _direct(request), "DELETE")

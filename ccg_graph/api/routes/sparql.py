@@ -13,7 +13,7 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ccg_graph.api.answers import answer, make_job
-from ccg_graph.api.deps import SettingsDep, StoreDep
+from ccg_graph.api.deps import SettingsDep, StewardDep, StoreDep
 from ccg_graph.api.routes.query_page import query_page_response
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
@@ -24,6 +24,7 @@ from ccg_graph.protocol.requests import QueryRequest, UpdateRequest, parse_opera
 from ccg_graph.protocol.service_description import describe_service
 from ccg_graph.rdf import media_types as mt
 from ccg_graph.results import write_triples
+from ccg_graph.writes.steward import Steward
 from ccg_graph.writes.update import changes_from_update
 
 router = APIRouter(tags=["sparql"])
@@ -76,7 +77,8 @@ async def _run_query(request: Request, settings: SettingsDep, operation: QueryRe
     return await answer(request, job, head_only=request.method == "HEAD")
 
 
-async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, operation: UpdateRequest) -> Response:
+async def _run_update(request: Request, steward: Steward, settings: SettingsDep, operation: UpdateRequest) -> Response:
+    store = steward.store
     require_writer(request)
     change = await anyio.to_thread.run_sync(
         lambda: changes_from_update(
@@ -89,7 +91,7 @@ async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, 
             base_iri=str(request.url).split("?", 1)[0],
         )
     )
-    release = await commit_change(request, change, kind="update", message=operation.update[:500])
+    release = await commit_change(steward, request, change, kind="update", message=operation.update[:500])
     headers = release_headers(change, release)
     return Response(status_code=204, headers=headers)
 
@@ -138,11 +140,11 @@ async def sparql_get(
     },
 )
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request, steward: StewardDep, settings: SettingsDep) -> Response:
     body = await read_body(request)
     operation = parse_operation("POST", request.url.query, request.headers.get("content-type"), body)
     if isinstance(operation, UpdateRequest):
-        return await _run_update(request, store, settings, operation)
+        return await _run_update(request, steward, settings, operation)
     assert isinstance(operation, QueryRequest)
     return await _run_query(request, settings, operation)
 
@@ -164,9 +166,9 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
         }
     },
 )
-async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_update(request: Request, steward: StewardDep, settings: SettingsDep) -> Response:
     body = await read_body(request)
     operation = parse_operation("POST", request.url.query, request.headers.get("content-type"), body)
     if not isinstance(operation, UpdateRequest):
         raise BadQuery("this endpoint takes updates only: send the query to /sparql")
-    return await _run_update(request, store, settings, operation)
+    return await _run_update(request, steward, settings, operation)

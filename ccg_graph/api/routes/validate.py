@@ -24,9 +24,9 @@ from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.security import read_body
 from ccg_graph.formats import Format, negotiate
 from ccg_graph.rdf import media_types as mt
+from ccg_graph.validation import validate_on_its_own
 from ccg_graph.validation.outcome import ValidationOutcome
 from ccg_graph.validation.parse import format_for_media_type, parse_bytes
-from ccg_graph.validation.service import validate_on_its_own
 
 router = APIRouter(tags=["validation"])
 
