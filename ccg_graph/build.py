@@ -24,14 +24,13 @@ from ccg_graph.config import Settings
 from ccg_graph.errors import BadInput
 from ccg_graph.history import ReleaseLog
 from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_activity_iri
+from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.store.published import reset_generations
 
 Progress = Callable[[str], None]
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass

@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput, InvalidParameter, NotFound
+from ccg_graph.namespaces import XSD_NS as XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("xsd:date", "xsd:integer", "xsd:decimal", "xsd:string", "iri")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PARAM_LINE = re.compile(

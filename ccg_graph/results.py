@@ -18,8 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ccg_graph.namespaces import XSD_STRING
+
 CHUNK_BYTES = 64 * 1024
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

@@ -25,17 +25,17 @@ import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput, NotFound, ValidationFailed
 from ccg_graph.history import Release, ReleaseLog
-from ccg_graph.namespaces import SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
+from ccg_graph.namespaces import DCT_NS as DCT
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.protocol.graph_store import READABLE, change_for_delete, change_for_put, graph_exists
 from ccg_graph.store.base import Store
 from ccg_graph.store.changes import ChangeSet
 
 SUBMISSIONS = "submissions"
-PROV = "http://www.w3.org/ns/prov#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 EXTENSIONS = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",

@@ -16,16 +16,16 @@ from ccg_graph import __version__
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
 from ccg_graph.linked_data.lookup import rows
 from ccg_graph.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI
+from ccg_graph.namespaces import DCAT_NS as DCAT
+from ccg_graph.namespaces import DCT_NS as DCT
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDF_NS as RDF
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import VOID_NS as VOID
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.store import Store
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-VOID = "http://rdfs.org/ns/void#"
-PROV = "http://www.w3.org/ns/prov#"
 SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 VOCABULARIES = [
     DEF_BASE,

@@ -25,12 +25,11 @@ import pyoxigraph as ox
 
 from ccg_graph.linked_data.context import Term, context_document
 from ccg_graph.namespaces import PREFIXES
+from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.terms import plain_object, plain_subject
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}
 
 Subject = ox.NamedNode | ox.BlankNode

@@ -16,11 +16,11 @@ from ccg_graph.errors import NotFound
 from ccg_graph.linked_data.figures import Lineage, LineageNode, Spell, Timeline, TimelineEvent
 from ccg_graph.linked_data.lookup import Link, Linker, rows, short_name, value, values_block
 from ccg_graph.namespaces import DEF_BASE, ONTOLOGY_IRI
+from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.store import Store
 
 PAGE_SIZE = 50
 VALUES_SHOWN = 25
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CCG_CLASS = DEF_BASE + "ClinicalCommissioningGroup"
 LINEAGE_CLASSES = {CCG_CLASS, DEF_BASE + "PrimaryCareTrust", DEF_BASE + "IntegratedCareBoard"}
 #: How the kinds of NHS England body that oversaw CCGs are named on pages.

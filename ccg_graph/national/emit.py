@@ -14,10 +14,11 @@ from datetime import date, datetime
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ccg_graph.namespaces import RDF_TYPE_IRI
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.terms import OxSubject, OxTerm, plain_object, plain_subject
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 Object = Term | URIRef | str | int | float | date | datetime | bool

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ccg_graph.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ccg_graph.namespaces import DCT_NS, RDF_TYPE_IRI, VOID_NS, XSD_NS
+from ccg_graph.namespaces import FORMATS_NS as FORMATS
+from ccg_graph.namespaces import SD_NS as SD
 from ccg_graph.rdf import media_types
 from ccg_graph.store.base import Store
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
-DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+VOID_TRIPLES = ox.NamedNode(VOID_NS + "triples")
+DCT_TITLE = ox.NamedNode(DCT_NS + "title")
+XSD_INTEGER = ox.NamedNode(XSD_NS + "integer")
 
 #: The W3C format IRIs (https://www.w3.org/ns/formats/) of the media types the endpoint answers in.
 FORMAT_IRIS = {
