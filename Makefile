@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_DIR ?= build
 
-.PHONY: run test install install-test assets deps-system build validate lint clean guide conformance fuzz soak bench bench-quick bench-deps bench-replicas
+.PHONY: run test check install install-test assets deps-system build validate lint clean guide conformance fuzz soak bench bench-quick bench-deps bench-replicas
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ccg-graph needs Python 3.11 or newer"'
@@ -63,9 +63,19 @@ deps-system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## make test: install with test and bench extras (and the system packages the tests drive) and run every test
+## make test: install with test and bench extras (and the system packages the tests drive), run the checks
+## below, then every test
 test: install-test deps-system $(VENV)/.installed-bench
+	$(MAKE) --no-print-directory check
 	$(BIN)/python -m pytest
+
+## make check: what keeps the house: lint, formatting, the layers contract (each layer imports only the ones
+## below it; [tool.importlinter] in pyproject.toml) and the type check ([tool.mypy]), each with zero findings
+check: install-test
+	$(BIN)/ruff check ccg_graph tests bench setup.py
+	$(BIN)/ruff format --check ccg_graph tests bench setup.py
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## make conformance: the W3C SPARQL 1.1 Protocol, Graph Store and Service Description tests (also in make test)
 conformance: install-test
@@ -89,9 +99,7 @@ validate: install
 guide: install-test
 	$(BIN)/python -m ccg_graph.guide --build-dir $(BUILD_DIR)
 
-lint: install-test
-	$(BIN)/ruff check ccg_graph tests bench
-	$(BIN)/ruff format --check ccg_graph tests bench
+lint: check
 
 ## make bench-deps: the bench extras and wrk, the HTTP load generator (from Debian, when it is missing)
 bench-deps: install-test $(VENV)/.installed-bench

@@ -16,42 +16,9 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from ccg_graph.sparql.lexer import code_regions  # re-exported: it lived here before the lexer had a module
+
 _WHERE = re.compile(r"WHERE\s*\{", re.IGNORECASE)
-
-
-def code_regions(text: str) -> list[tuple[int, int]]:
-    """Spans of `text` that are SPARQL code: not comments, string literals or IRIs."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            spans.append((start, i))
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            start = i
-            continue
-        if ch in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
-            spans.append((start, i))
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = min(n, j + len(quote))
-            start = i
-            continue
-        if ch == "<":
-            match = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-            if match:
-                spans.append((start, i))
-                i += match.end()
-                start = i
-                continue
-        i += 1
-    spans.append((start, n))
-    return [(a, b) for a, b in spans if a < b]
 
 
 def bind_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

@@ -24,14 +24,13 @@ from ccg_graph.config import Settings
 from ccg_graph.errors import BadInput
 from ccg_graph.history import ReleaseLog
 from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_activity_iri
+from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.store.published import reset_generations, writer_lock
 
 Progress = Callable[[str], None]
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -185,15 +184,14 @@ def replay_after_build(settings: Settings) -> list[str]:
     """Re-apply the standing submissions to the new build (see `submissions.replay_submissions`);
     returns one line per submission saying how it went."""
     from ccg_graph.store.published import PublishedStore
-    from ccg_graph.submissions import SubmissionLog, replay_submissions, standing_submissions
-    from ccg_graph.writes.validation import write_gate
+    from ccg_graph.submissions import SubmissionLog, standing_submissions
+    from ccg_graph.writes.steward import Steward
 
-    log = SubmissionLog(settings.build_dir)
-    if not standing_submissions(log):
+    if not standing_submissions(SubmissionLog(settings.build_dir)):
         return []
     store = PublishedStore(settings.build_dir)
     try:
-        outcomes = replay_submissions(store, gate=write_gate(settings), log=log, history=ReleaseLog(settings.build_dir))
+        outcomes = Steward.for_store(store, settings).replay()
     finally:
         store.close()
     return [f"{o.status}: <{o.graph}> ({o.id})" for o in outcomes]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,6 +20,10 @@ from rich.table import Table
 from ccg_graph import __version__
 from ccg_graph.config import Settings, get_settings
 from ccg_graph.errors import BadInput, CCGGraphError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyoxigraph as ox
 
 app = typer.Typer(
     name="ccg-graph",
@@ -181,7 +185,7 @@ def validate(
             finally:
                 store.close()
         else:
-            from ccg_graph.validation.service import validate_on_its_own
+            from ccg_graph.validation import validate_on_its_own
 
             outcome = validate_on_its_own(parsed, settings)
         rendered = {"text": outcome.as_text, "json": outcome.as_json, "turtle": outcome.as_turtle}[report_format]()
@@ -254,11 +258,14 @@ def query(
     run_reporting_errors(run)
 
 
-def _local_answer(settings: Settings, text: str, bindings: dict):
+def _local_answer(
+    settings: Settings, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]
+) -> bool | str | pd.DataFrame:
     """The built store's answer in the client's terms: a typed DataFrame, a bool, or Turtle text."""
     import pyoxigraph as ox
 
     from ccg_graph.client.frames import frame_from_json
+    from ccg_graph.results import write_triples
     from ccg_graph.store.select import configured_store
 
     store = configured_store(settings)
@@ -267,8 +274,11 @@ def _local_answer(settings: Settings, text: str, bindings: dict):
         if result.boolean is not None:
             return result.boolean
         if result.triples is not None:
-            return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8")
-        return frame_from_json(result.solutions.serialize(format=ox.QueryResultsFormat.JSON))
+            return write_triples(ox.RdfFormat.TURTLE, list(result.triples), {}).decode("utf-8")
+        assert result.solutions is not None, "a query answers a boolean, triples or solutions"
+        body = result.solutions.serialize(format=ox.QueryResultsFormat.JSON)
+        assert body is not None, "with no output given pyoxigraph returns the serialisation"
+        return frame_from_json(body)
     finally:
         store.close()
 
@@ -286,7 +296,7 @@ def _emit(answer: object, output_format: str, output: Path | None) -> None:
     elif not isinstance(answer, pd.DataFrame):
         if output_format == "parquet":
             raise BadInput("a CONSTRUCT or DESCRIBE answer is RDF: it is written as Turtle, not Parquet")
-        text = answer if isinstance(answer, str) else answer.serialize(format="turtle")
+        text = answer if isinstance(answer, str) else str(answer)
     elif output_format == "parquet":
         assert output is not None
         write.write_parquet(answer, output)
@@ -420,6 +430,14 @@ def diagram(
     out.print(f"wrote {output}")
 
 
+def _cli_agent() -> str:
+    """Who is writing from the shell, for the record: the user, the host, and that it was the CLI."""
+    import getpass
+    import socket
+
+    return f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)"
+
+
 @app.command()
 def submit(
     file: Annotated[Path, typer.Argument(help="The RDF file to submit (Turtle, N-Triples, RDF/XML, JSON-LD, ...)")],
@@ -429,36 +447,26 @@ def submit(
 ) -> None:
     """Validate FILE against the shapes in the context of the built graph and, if it conforms, commit it
     atomically into its own named graph with a PROV record. Exit 1 (and nothing written) if it does not."""
-    import getpass
-    import socket
-
     from ccg_graph.errors import ValidationFailed
-    from ccg_graph.history import ReleaseLog
     from ccg_graph.rdf.parser import RdfLimits
-    from ccg_graph.store.published import PublishedStore
     from ccg_graph.store.select import configured_store
-    from ccg_graph.submissions import SubmissionLog, media_type_for
-    from ccg_graph.submissions import submit as run_submit
-    from ccg_graph.writes.validation import write_gate
+    from ccg_graph.submissions import SubmissionRecord, media_type_for
+    from ccg_graph.writes.steward import Steward
 
     settings = _settings(build_dir)
 
-    def run():
+    def run() -> SubmissionRecord:
         if not file.is_file():
             raise BadInput("no such file", path=file)
         store = configured_store(settings)
         try:
-            return run_submit(
-                store,
+            return Steward.for_store(store, settings).submit(
                 data=file.read_bytes(),
                 source_name=str(file),
                 media=media_type_for(file.name, None),
                 graph=graph,
                 message=message,
-                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
-                gate=write_gate(settings),
-                log=SubmissionLog(settings.build_dir),
-                history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
+                agent=_cli_agent(),
                 limits=RdfLimits.from_settings(settings),
             )
         finally:
@@ -482,30 +490,16 @@ def retract(
     build_dir: BuildDirOption = None,
 ) -> None:
     """Remove a submitted graph (validated and recorded like any change)."""
-    import getpass
-    import socket
-
-    from ccg_graph.history import ReleaseLog
-    from ccg_graph.store.published import PublishedStore
     from ccg_graph.store.select import configured_store
-    from ccg_graph.submissions import SubmissionLog
-    from ccg_graph.submissions import retract as run_retract
-    from ccg_graph.writes.validation import write_gate
+    from ccg_graph.submissions import SubmissionRecord
+    from ccg_graph.writes.steward import Steward
 
     settings = _settings(build_dir)
 
-    def run():
+    def run() -> SubmissionRecord:
         store = configured_store(settings)
         try:
-            return run_retract(
-                store,
-                graph=graph,
-                message=message,
-                agent=f"{getpass.getuser()}@{socket.gethostname()} (ccg-graph CLI)",
-                gate=write_gate(settings),
-                log=SubmissionLog(settings.build_dir),
-                history=ReleaseLog(settings.build_dir) if isinstance(store, PublishedStore) else None,
-            )
+            return Steward.for_store(store, settings).retract(graph=graph, message=message, agent=_cli_agent())
         finally:
             store.close()
 
@@ -541,14 +535,14 @@ def diff(
 ) -> None:
     """What changed between two builds (their dumps) or two releases: organisations that appeared or went,
     renames, moved dates, new successors and oversight, and the exact quads."""
-    from ccg_graph.diff import diff_dumps, diff_releases
+    from ccg_graph.diff import GraphDiff, diff_dumps, diff_releases
     from ccg_graph.history import ReleaseLog
 
     if output_format not in ("text", "json", "patch"):
         err.print(f"[bold red]error:[/] --format must be text, json or patch, not {output_format!r}")
         raise typer.Exit(2)
 
-    def run():
+    def run() -> GraphDiff:
         if Path(old).is_file() or Path(new).is_file():
             return diff_dumps(Path(old), Path(new))
         return diff_releases(ReleaseLog(_settings(build_dir).build_dir), old, new)
@@ -565,10 +559,10 @@ def diff(
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
         return
     out.print(f"{summary['added']:,} quads added, {summary['removed']:,} removed")
-    for label in ("new resources", "removed resources"):
-        for line in summary[label]:  # type: ignore[union-attr]
-            out.print(f"  {label[:-10]}: {line}", highlight=False)
-    for subject, props in summary["changed"].items():  # type: ignore[union-attr]
+    for label, lines in (("new", summary["new resources"]), ("removed", summary["removed resources"])):
+        for line in lines:
+            out.print(f"  {label}: {line}", highlight=False)
+    for subject, props in summary["changed"].items():
         out.print(subject, highlight=False)
         for prop, change in props.items():
             before = ", ".join(change.get("removed", [])) or "-"

@@ -2,6 +2,16 @@
 
 Nothing else in the package reads ``os.environ``. The defaults serve the embedded store built from the
 reference data that sits beside the repository, so ``ccg-graph serve`` works with no configuration.
+
+Two ways to run, two sets of defaults (see docs/architecture.md, "Where things are read and written"):
+
+- From a checkout (the package sits in the repository, beside ``pyproject.toml`` and ``ontology/``): the
+  artefacts are the repository's folders, the graph is built into ``build/`` in the repository and the
+  reference data is ``../shared/reference-data`` beside it, as before.
+- From an installed wheel: the ontology, shapes, saved queries and core data are the copies packaged
+  under ``ccg_graph/resources/`` (read-only); the graph is built into ``./build`` and the reference data is
+  read from ``./reference-data``, both relative to the working directory, so nothing is ever written into
+  site-packages. ``CCG_GRAPH_BUILD_DIR`` and ``CCG_GRAPH_REFERENCE_DATA_DIR`` name other places.
 """
 
 from __future__ import annotations
@@ -13,8 +23,40 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The repository root (the folder holding ontology/, shapes/, data/ and queries/).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The installed package (``ccg_graph/``).
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: The repository root (the folder holding ontology/, shapes/, data/ and queries/) when running from a
+#: checkout; for an installed wheel this is site-packages, which nothing reads from or writes to.
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+#: The folder names of the packaged artefacts: the repository's top-level folders, which the wheel
+#: carries under ``ccg_graph/resources/`` (copied there by ``setup.py`` at build time).
+RESOURCE_FOLDERS = ("ontology", "shapes", "queries", "data")
+
+
+def running_from_checkout() -> bool:
+    """True when the package is the repository's own ``ccg_graph/`` (an editable install or PYTHONPATH)."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "ontology").is_dir()
+
+
+def resource_dir(name: str) -> Path:
+    """One of `RESOURCE_FOLDERS`: the repository's folder in a checkout, the packaged copy otherwise."""
+    if name not in RESOURCE_FOLDERS:
+        raise ValueError(f"no packaged resource folder {name!r}; the folders are {', '.join(RESOURCE_FOLDERS)}")
+    return PROJECT_ROOT / name if running_from_checkout() else PACKAGE_DIR / "resources" / name
+
+
+def default_build_dir() -> Path:
+    """``build/`` in the repository from a checkout, else ``./build`` in the working directory."""
+    return PROJECT_ROOT / "build" if running_from_checkout() else Path.cwd() / "build"
+
+
+def default_reference_data_dir() -> Path:
+    """``../shared/reference-data`` beside the repository from a checkout, else ``./reference-data``."""
+    if running_from_checkout():
+        return PROJECT_ROOT.parent / "shared" / "reference-data"
+    return Path.cwd() / "reference-data"
 
 
 class Settings(BaseSettings):
@@ -22,16 +64,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CCG_GRAPH_", extra="ignore")
 
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    shapes_dir: Path = PROJECT_ROOT / "shapes"
-    data_dir: Path = PROJECT_ROOT / "data"
-    queries_dir: Path = PROJECT_ROOT / "queries"
+    ontology_dir: Path = Field(default_factory=lambda: resource_dir("ontology"))
+    shapes_dir: Path = Field(default_factory=lambda: resource_dir("shapes"))
+    data_dir: Path = Field(default_factory=lambda: resource_dir("data"))
+    queries_dir: Path = Field(default_factory=lambda: resource_dir("queries"))
     reference_data_dir: Path = Field(
-        default=PROJECT_ROOT.parent / "shared" / "reference-data",
+        default_factory=default_reference_data_dir,
         description="The ODS/ONS open data the national graph is built from.",
     )
     build_dir: Path = Field(
-        default=PROJECT_ROOT / "build",
+        default_factory=default_build_dir,
         description="Where `ccg-graph build` writes the embedded store and the dataset dump.",
     )
     host: str = "127.0.0.1"

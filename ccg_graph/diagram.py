@@ -23,13 +23,14 @@ def _short(term: URIRef) -> str:
 def mermaid(ontology: Graph) -> str:
     """Classes with their superclasses, and each object property with a ccg: domain and range."""
     lines = ["classDiagram"]
-    for cls in sorted(ontology.subjects(RDF.type, OWL.Class)):
+    classes = sorted(c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
+    for cls in classes:
         if not str(cls).startswith(str(CCG)):
             continue
-        for parent in sorted(ontology.objects(cls, RDFS.subClassOf)):
-            if isinstance(parent, URIRef):
-                lines.append(f"    {_short(parent)} <|-- {_short(cls)}")
-    for prop in sorted(ontology.subjects(RDF.type, OWL.ObjectProperty)):
+        for parent in sorted(p for p in ontology.objects(cls, RDFS.subClassOf) if isinstance(p, URIRef)):
+            lines.append(f"    {_short(parent)} <|-- {_short(cls)}")
+    properties = sorted(p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef))
+    for prop in properties:
         domain, range_ = ontology.value(prop, RDFS.domain), ontology.value(prop, RDFS.range)
         if isinstance(domain, URIRef) and isinstance(range_, URIRef) and range_ != OWL.Class:
             lines.append(f"    {_short(domain)} --> {_short(range_)} : {_short(prop)}")

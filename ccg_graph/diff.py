@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from ccg_graph.errors import BadInput
 from ccg_graph.history import ReleaseLog
@@ -29,17 +30,32 @@ WATCHED = {
 }
 
 
+#: `GraphDiff.summary` (also `ccg-graph diff --format json`): the counts, the resources that appeared or
+#: went, and the watched property changes per subject.
+DiffSummary = TypedDict(
+    "DiffSummary",
+    {
+        "added": int,
+        "removed": int,
+        "new resources": list[str],
+        "removed resources": list[str],
+        "changed": dict[str, dict[str, dict[str, list[str]]]],
+    },
+)
+
+
 @dataclass
 class GraphDiff:
     added: set[str] = field(default_factory=set)  # N-Quads lines without the final " ."
     removed: set[str] = field(default_factory=set)
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> DiffSummary:
         """Counts, plus per-subject changes to the watched properties (names, dates, lineage, oversight)."""
         changes: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
             lambda: defaultdict(lambda: defaultdict(list))
         )
-        appeared, went = [], []
+        appeared: list[str] = []
+        went: list[str] = []
         for kind, lines in (("added", self.added), ("removed", self.removed)):
             for line in lines:
                 subject, predicate, rest = _split(line)
@@ -71,8 +87,7 @@ def _object(rest: str) -> str:
 
 
 def _lines(path: Path) -> Iterator[str]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+    with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as handle:
         for line in handle:
             line = line.rstrip("\n")
             if line and not line.startswith("#"):

@@ -7,6 +7,7 @@ non-conforming data) and the API maps them to HTTP statuses in one exception han
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 
 class CCGGraphError(Exception):
@@ -72,13 +73,21 @@ class NotFound(CCGGraphError):
     http_status = 404
 
 
+class ValidationReport(Protocol):
+    """What an error handler needs of a SHACL outcome (``ccg_graph.validation.outcome.ValidationOutcome``)."""
+
+    def as_json(self) -> str: ...
+
+    def as_turtle(self) -> str: ...
+
+
 class ValidationFailed(CCGGraphError):
     """Data that parsed but does not conform to the shapes; `outcome` holds the SHACL report when known."""
 
     exit_code = 1
     http_status = 422
 
-    def __init__(self, message: str, outcome: object | None = None) -> None:
+    def __init__(self, message: str, outcome: ValidationReport | None = None) -> None:
         super().__init__(message)
         self.outcome = outcome
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ccg_graph.binding import code_regions
 from ccg_graph.errors import BadQuery, CCGGraphError
+from ccg_graph.sparql.lexer import code_regions
 
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
 _SILENT = re.compile(r"\s*SILENT\b", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Media types for SPARQL results and RDF, and content negotiation between them.
+"""Content negotiation between the SPARQL result and RDF syntaxes the server writes.
 
 pyoxigraph serialises every format here itself, so the server never holds a whole result in Python objects.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ccg_graph.errors import CCGGraphError
+from ccg_graph.rdf import media_types
 
 
 class NotAcceptable(CCGGraphError):
@@ -24,40 +25,28 @@ class Format:
     short: str  # the value of the `format=` override
 
 
+#: What the SPARQL endpoint answers in (from the one table, `ccg_graph.rdf.media_types`).
 RESULT_FORMATS: dict[str, tuple[Format, ox.QueryResultsFormat]] = {
-    "application/sparql-results+json": (Format("application/sparql-results+json", "json"), ox.QueryResultsFormat.JSON),
-    "application/sparql-results+xml": (Format("application/sparql-results+xml", "xml"), ox.QueryResultsFormat.XML),
-    "text/csv": (Format("text/csv", "csv"), ox.QueryResultsFormat.CSV),
-    "text/tab-separated-values": (Format("text/tab-separated-values", "tsv"), ox.QueryResultsFormat.TSV),
+    s.media_type: (Format(s.media_type, s.short), s.results_format) for s in media_types.RESULT_SYNTAXES
 }
-RESULT_ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-}
+RESULT_ALIASES = {alias: s.media_type for s in media_types.RESULT_SYNTAXES for alias in s.aliases}
 
 GRAPH_FORMATS: dict[str, tuple[Format, ox.RdfFormat]] = {
-    "text/turtle": (Format("text/turtle", "turtle"), ox.RdfFormat.TURTLE),
-    "application/n-triples": (Format("application/n-triples", "ntriples"), ox.RdfFormat.N_TRIPLES),
-    "application/ld+json": (Format("application/ld+json", "jsonld"), ox.RdfFormat.JSON_LD),
-    "application/rdf+xml": (Format("application/rdf+xml", "rdfxml"), ox.RdfFormat.RDF_XML),
-    "application/trig": (Format("application/trig", "trig"), ox.RdfFormat.TRIG),
-    "application/n-quads": (Format("application/n-quads", "nquads"), ox.RdfFormat.N_QUADS),
+    media: (Format(media, s.short), s.rdf_format) for media, s in media_types.SERVED_RDF.items()
 }
 GRAPH_ALIASES = {
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
+    **{alias: media for media, s in media_types.SERVED_RDF.items() for alias in s.aliases},
     # the `format=` values real clients send for a graph (SPARQLWrapper's XML, RDF, RDFXML, N3, JSON, JSONLD);
     # Turtle is N3 without N3's extensions, so an N3 client reads it
-    "xml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "application/xml": "application/rdf+xml",
-    "n3": "text/turtle",
-    "text/n3": "text/turtle",
-    "ttl": "text/turtle",
-    "json": "application/ld+json",
-    "json-ld": "application/ld+json",
+    "xml": media_types.RDF_XML,
+    "rdf": media_types.RDF_XML,
+    "rdf+xml": media_types.RDF_XML,
+    media_types.XML: media_types.RDF_XML,
+    "n3": media_types.TURTLE,
+    media_types.N3: media_types.TURTLE,
+    "ttl": media_types.TURTLE,
+    "json": media_types.JSON_LD,
+    "json-ld": media_types.JSON_LD,
 }
 
 

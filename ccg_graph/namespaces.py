@@ -28,6 +28,25 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
+#: The W3C and other vocabularies as plain strings, for code that writes IRIs as text or builds pyoxigraph
+#: terms (``ox.NamedNode(RDFS_NS + "label")``); the rdflib namespaces above and these are the same IRIs.
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+ORG_NS = str(ORG)
+PROV_NS = "http://www.w3.org/ns/prov#"
+DCT_NS = "http://purl.org/dc/terms/"
+TIME_NS = "http://www.w3.org/2006/time#"
+DCAT_NS = str(DCAT)
+VOID_NS = str(VOID)
+SD_NS = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+RDF_TYPE_IRI = RDF_NS + "type"
+RDF_LANG_STRING = RDF_NS + "langString"
+XSD_STRING = XSD_NS + "string"
+
 #: Prefixes bound in every serialisation and prepended to every saved query.
 PREFIXES: dict[str, str] = {
     "ccg": DEF_BASE,

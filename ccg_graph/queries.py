@@ -17,7 +17,7 @@ it was asked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput, InvalidParameter, NotFound
+from ccg_graph.namespaces import XSD_NS as XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("xsd:date", "xsd:integer", "xsd:decimal", "xsd:string", "iri")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PARAM_LINE = re.compile(
@@ -152,7 +152,7 @@ class QueryCatalogue:
     def names(self) -> list[str]:
         return list(self._queries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[SavedQuery]:
         return iter(self._queries.values())
 
     def __len__(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 from pathlib import Path
+from typing import IO, cast
 
 from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
@@ -31,6 +32,15 @@ FORMATS_BY_SUFFIX = {
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)", re.IGNORECASE)
 
 
+def open_binary(path: Path) -> IO[bytes]:
+    """`path` opened for reading bytes, decompressed on the way when it ends in ``.gz``.
+
+    A `gzip.GzipFile` is a binary file object, but typeshed does not declare it an ``IO[bytes]``, the type
+    rdflib's and pyoxigraph's parsers take: the cast says what it is, once, here.
+    """
+    return cast(IO[bytes], gzip.open(path, "rb")) if path.suffix.lower() == ".gz" else path.open("rb")
+
+
 def rdf_format_for(path: Path) -> str:
     """The rdflib format name for a file, from its suffix (a trailing ``.gz`` is looked through)."""
     if path.suffix.lower() == ".gz":
@@ -55,7 +65,7 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
     fmt = fmt or rdf_format_for(path)
     try:
         if path.suffix.lower() == ".gz":
-            with gzip.open(path, "rb") as stream:
+            with open_binary(path) as stream:
                 graph.parse(source=stream, format=fmt)
         else:
             graph.parse(path, format=fmt)

@@ -18,8 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ccg_graph.namespaces import XSD_STRING
+
 CHUNK_BYTES = 64 * 1024
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -173,10 +173,8 @@ def write_boolean(short_format: str, value: bool) -> bytes:
 def write_triples(rdf_format: ox.RdfFormat, triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """A graph result in `rdf_format`, with `prefixes` declared where the syntax has prefixes."""
     output = io.BytesIO()
-    kwargs: dict[str, object] = {}
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        kwargs["prefixes"] = prefixes
+    with_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
     quads_only = rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
     items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] if quads_only else triples
-    ox.serialize(items, output, rdf_format, **kwargs)
+    ox.serialize(items, output, rdf_format, prefixes=prefixes if with_prefixes else None)
     return output.getvalue()

@@ -25,18 +25,18 @@ import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput, NotFound, UnsupportedMediaType, ValidationFailed
 from ccg_graph.history import Release, ReleaseLog
-from ccg_graph.namespaces import SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
+from ccg_graph.namespaces import DCT_NS as DCT
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.protocol.graph_store import change_for_delete, change_for_put, graph_exists
 from ccg_graph.rdf.parser import READABLE, SUFFIXES, RdfLimits, format_for_media_type, media_type_of, parse_rdf
 from ccg_graph.store.base import Store
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.store.changes import ChangeSet
 
 SUBMISSIONS = "submissions"
-PROV = "http://www.w3.org/ns/prov#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 
 Gate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]
 
@@ -162,7 +162,7 @@ def provenance_quads(record: SubmissionRecord, previous_release: str, *, retract
     target = ox.NamedNode(record.graph)
     previous = ox.NamedNode(str(release_iri(previous_release)))
     label = "Retraction" if retraction else "Submission"
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (activity, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         (activity, ox.NamedNode(RDFS + "label"), ox.Literal(f"{label} {record.id} to <{record.graph}>", language="en")),
         (activity, ox.NamedNode(PROV + "startedAtTime"), _literal(record.time, "dateTime")),

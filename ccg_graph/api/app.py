@@ -36,26 +36,21 @@ from ccg_graph.api.routes import (
 )
 from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
-from ccg_graph.history import ReleaseLog
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.replication import routes as replication
 from ccg_graph.replication.follower import follow_primary
 from ccg_graph.store import Store
-from ccg_graph.store.published import PublishedStore
 from ccg_graph.store.select import configured_store
-from ccg_graph.writes.validation import write_gate
+from ccg_graph.writes.steward import Steward
 
 
 def make_executor(settings: Settings, store: Store) -> QueryExecutor:
-    """Worker processes when the store is on disk (so a runaway query can be stopped); threads otherwise."""
-    limits = {
-        "workers": settings.query_workers,
-        "queue_limit": settings.query_queue_limit,
-        "timeout": settings.query_timeout,
-    }
-    if isinstance(store, PublishedStore):
-        return ProcessQueryExecutor(lambda: store.path, **limits)
-    return ThreadQueryExecutor(lambda: store, **limits)
+    """Worker processes when the store can be opened read-only by them (so a runaway query can be stopped);
+    threads otherwise."""
+    workers, queue_limit, timeout = settings.query_workers, settings.query_queue_limit, settings.query_timeout
+    if store.opens_read_only:
+        return ProcessQueryExecutor(store.read_only_path, workers=workers, queue_limit=queue_limit, timeout=timeout)
+    return ThreadQueryExecutor(lambda: store, workers=workers, queue_limit=queue_limit, timeout=timeout)
 
 
 #: Templates' static files (CSS, scripts, the query page's vendored editor), served at /static.
@@ -82,8 +77,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.store = store if store is not None else configured_store(settings)
         app.state.executor = make_executor(settings, app.state.store)
-        keeps_history = isinstance(app.state.store, PublishedStore) and not settings.replica_of
-        app.state.history = ReleaseLog(settings.build_dir) if keeps_history else None
+        app.state.steward = Steward.for_store(app.state.store, settings)  # a replica's keeps no history
         app.state.replica = follow_primary(settings, app.state.store)
         if isinstance(app.state.executor, ProcessQueryExecutor):
             await app.state.executor.start()
@@ -114,7 +108,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.cache = {}
     app.state.fair_use = FairUse(settings)
     app.state.answer_cache = AnswerCache(settings.answer_cache_bytes) if settings.answer_cache_bytes else None
-    app.state.write_gate = write_gate(settings)
     app.add_middleware(SparqlQueryFastPath)  # innermost: CORS and the security headers wrap its answers too
     if settings.cors_origin_list:
         app.add_middleware(

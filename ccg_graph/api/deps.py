@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the store and settings the app was created with."""
+"""FastAPI dependencies: the store, settings and write wiring (`Steward`) the app was created with."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from ccg_graph.config import Settings
 from ccg_graph.store import Store
+from ccg_graph.writes.steward import Steward
 
 
 def get_store(request: Request) -> Store:
@@ -28,5 +29,12 @@ async def _settings(request: Request) -> Settings:
     return get_settings(request)
 
 
+async def _steward(request: Request) -> Steward:
+    steward: Steward = request.app.state.steward
+    return steward
+
+
 StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+#: Every write route commits through the deployment's `Steward` (store, shapes gate, submission log, history).
+StewardDep = Annotated[Steward, Depends(_steward)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ccg_graph.rdf import media_types
 from ccg_graph.rdf.parser import READABLE
 
 
@@ -35,15 +36,7 @@ COMMON_ERRORS: dict[int | str, dict[str, object]] = {
     503: _error("Busy, past its time limit, or its database is unreachable: retry later"),
 }
 
-RDF_MEDIA_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
-    "text/html",
-)
+RDF_MEDIA_TYPES = (*media_types.SERVED_RDF, media_types.HTML)
 
 RDF_CONTENT: dict[int | str, dict[str, object]] = {200: {"content": {m: {} for m in RDF_MEDIA_TYPES}}}
 

@@ -23,6 +23,7 @@ from ccg_graph.linked_data.iris import local_path
 from ccg_graph.linked_data.jsonld import to_jsonld
 from ccg_graph.linked_data.negotiation import HTML, JSONLD, RESOURCE_FORMATS, alternates
 from ccg_graph.namespaces import PREFIXES
+from ccg_graph.results import write_triples
 from ccg_graph.store import Store
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -79,7 +80,7 @@ def serialise(triples: list[ox.Triple], media: str, terms: dict[str, Term], main
         return to_jsonld(triples, terms, main)
     _, rdf_format = RESOURCE_FORMATS[media]
     assert rdf_format is not None
-    return ox.serialize(triples, format=rdf_format, prefixes=SERIALISATION_PREFIXES)
+    return write_triples(rdf_format, triples, SERIALISATION_PREFIXES)
 
 
 def content_type(media: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import anyio
 from fastapi import Request
 
-from ccg_graph.history import Release, ReleaseLog
-from ccg_graph.store.base import Store
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.history import Release
+from ccg_graph.store.changes import ChangeSet
+from ccg_graph.writes.steward import Steward
 
 
 def agent_of(request: Request) -> str:
@@ -18,6 +18,7 @@ def agent_of(request: Request) -> str:
 
 
 async def commit_change(
+    steward: Steward,
     request: Request,
     change: ChangeSet,
     *,
@@ -25,28 +26,11 @@ async def commit_change(
     message: str = "",
     extra: dict[str, object] | None = None,
 ) -> Release | str | None:
-    """Commit `change` to the app's store; the recorded `Release` (or the store's release name when the
-    store keeps no history), or `None` when there was nothing to change."""
-    if not change:
-        return None
-    store: Store = request.app.state.store
-    log: ReleaseLog | None = request.app.state.history
-    gate = request.app.state.write_gate
-    added = sorted(change.added, key=str)
-    removed = sorted(change.removed, key=str)
+    """Commit `change` through the deployment's `Steward`, off the event loop, recorded as `request`'s agent's."""
     agent = agent_of(request)
-    recorded: list[Release] = []
-
-    def record(generation: str) -> None:
-        if log is not None:
-            recorded.append(
-                log.record(
-                    generation, kind=kind, agent=agent, message=message, added=added, removed=removed, extra=extra
-                )
-            )
-
-    name = await anyio.to_thread.run_sync(lambda: store.commit(added, removed, validate=gate, before_publish=record))
-    return recorded[0] if recorded else name
+    return await anyio.to_thread.run_sync(
+        lambda: steward.commit(change, kind=kind, agent=agent, message=message, extra=extra)
+    )
 
 
 def release_headers(change: ChangeSet, release: Release | str | None) -> dict[str, str]:

@@ -36,11 +36,11 @@ from ccg_graph import __version__
 from ccg_graph.binding import bind_values
 from ccg_graph.client.as_of import AsOf
 from ccg_graph.client.errors import EndpointError, EndpointTimeout, EndpointUnreachable, QueryRejected
-from ccg_graph.client.forms import query_form
 from ccg_graph.client.frames import frame_from_json
 from ccg_graph.client.terms import saved_parameter_text, to_term
 from ccg_graph.errors import BadInput, BadQuery
 from ccg_graph.queries import QueryCatalogue, SavedQuery
+from ccg_graph.sparql.lexer import find_query_form
 
 #: HTTP statuses worth asking again: the service is busy or restarting, not refusing this query.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -145,9 +145,13 @@ class Client:
         """Run a saved query by name with its declared, typed parameters (defaults fill the rest)."""
         return self.run(self.saved_text(name, **params))
 
+    def saved_frame(self, name: str, **params: object) -> pd.DataFrame:
+        """A saved SELECT query's answer as a typed DataFrame (`saved`, for code that needs the table type)."""
+        return self.select(self.saved_text(name, **params))
+
     def run(self, query: str, **params: object) -> pd.DataFrame | bool | rdflib.Graph:
         """Any query, answered by its form: SELECT a DataFrame, ASK a bool, CONSTRUCT/DESCRIBE a Graph."""
-        form = query_form(query)
+        form = find_query_form(query)
         if form == "ASK":
             return self.ask(query, **params)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -202,7 +206,7 @@ class Client:
             raise BadQuery(str(err)) from err
 
     def _expect(self, text: str, forms: tuple[str, ...]) -> None:
-        form = query_form(text)
+        form = find_query_form(text)
         # A text with no query keyword at all goes to the endpoint, which says what is wrong with it.
         if form is not None and form not in forms:
             method = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "construct"}.get(form)
@@ -218,7 +222,7 @@ class Client:
         wrapper.setQuery(text)
         # SPARQLWrapper guesses the form with a regular expression that reads comments too (a header saying
         # "created" made it send a SELECT as an update); ours skips comments, strings and IRIs.
-        wrapper.queryType = query_form(text) or "SELECT"
+        wrapper.queryType = find_query_form(text) or "SELECT"
         wrapper.setReturnFormat(return_format)
         return wrapper
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from ccg_graph.namespaces import RDF_LANG_STRING
+from ccg_graph.namespaces import XSD_NS as XSD
 
 _INTEGER_TYPES = {
     XSD + name

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from ccg_graph.errors import BadQuery
+from ccg_graph.namespaces import XSD_NS as XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 Term = ox.NamedNode | ox.Literal
 
 

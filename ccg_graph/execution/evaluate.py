@@ -15,6 +15,7 @@ from ccg_graph.errors import CCGGraphError
 from ccg_graph.execution.native import CappedSolutionsWriter, RowCapReached
 from ccg_graph.federation import inline_services
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
+from ccg_graph.rdf import media_types
 from ccg_graph.results import write_boolean, write_solutions, write_triples
 from ccg_graph.store.base import QueryResult, Store
 
@@ -74,7 +75,7 @@ class QueryFailed(CCGGraphError):
 
 
 def _charset(media: str) -> str:
-    textual = media.startswith("text/") or "json" in media or "xml" in media or media == "application/trig"
+    textual = media.startswith("text/") or "json" in media or "xml" in media or media == media_types.TRIG
     return media + "; charset=utf-8" if textual else media
 
 
@@ -92,16 +93,14 @@ def _run(store: Store, job: QueryJob) -> QueryResult:
 def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes | str]:
     result = _run(store, job)
     if result.triples is not None:
-        media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle")
+        media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, media_types.TURTLE)
         triples = list(islice(result.triples, job.row_cap + 1))
         truncated = len(triples) > job.row_cap
         del triples[job.row_cap :]
         yield Head(_charset(media), truncated, len(triples))
         yield write_triples(GRAPH_FORMATS[media][1], triples, job.prefixes)
         return
-    media = negotiate(
-        job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, "application/sparql-results+json"
-    )
+    media = negotiate(job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, media_types.SPARQL_RESULTS_JSON)
     short = RESULT_FORMATS[media][0].short
     if result.solutions is None:
         assert result.boolean is not None
@@ -153,7 +152,7 @@ def evaluate(store: Store, job: QueryJob) -> Iterator[Complete | Head | bytes | 
             return
         yield head
         yield from buffered
-        yield from messages  # type: ignore[misc]
+        yield from messages
         yield END
     except CCGGraphError as err:
         yield Failure(type(err).__name__, str(err), err.http_status)

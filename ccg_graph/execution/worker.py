@@ -49,7 +49,7 @@ def worker_main(sock: socket.socket) -> None:
                 store.close()
             store = EmbeddedStore(Path(store_path), read_only=True)
             opened = store_path
-        assert store is not None
+        assert store is not None, "opened above for the first request"
         for message in evaluate(store, job):
             sock.sendall(encode_message(message))
     if store is not None:

@@ -34,7 +34,7 @@ def _day(value: pd.Timestamp) -> str:
 
 # --- 1. open CCGs month by month -------------------------------------------------------------------------
 def open_ccgs_by_month(graph: Client) -> pd.DataFrame:
-    return graph.saved("ccg-count-by-month")
+    return graph.saved_frame("ccg-count-by-month")
 
 
 def _april_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -74,7 +74,9 @@ BAND_LABELS = ["under 150k", "150k–250k", "250k–400k", "400k–700k", "700k 
 def population_by_size_band(graph: Client) -> pd.DataFrame:
     frames = []
     for as_of, measure, measured_on in SNAPSHOTS:
-        ccgs = graph.saved("ccg-practice-populations", as_of=as_of, measure=MEASURE + measure, measured_on=measured_on)
+        ccgs = graph.saved_frame(
+            "ccg-practice-populations", as_of=as_of, measure=MEASURE + measure, measured_on=measured_on
+        )
         ccgs["year"] = ccgs["as_of"].dt.year
         ccgs["band"] = pd.cut(ccgs["people"].astype(float), BANDS, labels=BAND_LABELS, right=False)
         frames.append(ccgs)
@@ -111,7 +113,7 @@ def _band_notes(frame: pd.DataFrame) -> str:
 
 # --- 3. merger waves by region ----------------------------------------------------------------------------
 def merger_waves_by_region(graph: Client) -> pd.DataFrame:
-    return graph.saved("merger-waves-by-region")
+    return graph.saved_frame("merger-waves-by-region")
 
 
 def _wave_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +147,7 @@ def _wave_notes(frame: pd.DataFrame) -> str:
 
 # --- 4. predecessor trees of the 42 ICBs ------------------------------------------------------------------
 def icb_predecessor_trees(graph: Client) -> pd.DataFrame:
-    return graph.saved("icb-predecessors").sort_values(["ccgs_ever", "code"], ascending=[False, True])
+    return graph.saved_frame("icb-predecessors").sort_values(["ccgs_ever", "code"], ascending=[False, True])
 
 
 def _icb_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -176,7 +178,7 @@ def _icb_notes(frame: pd.DataFrame) -> str:
 def coterminosity_over_time(graph: Client) -> pd.DataFrame:
     rows = []
     for year in range(2016, 2022):
-        coterminous = graph.saved("coterminous-ccgs", year=year)
+        coterminous = graph.saved_frame("coterminous-ccgs", year=year)
         [counts] = graph.as_of(f"{year}-04-01").counts().itertuples()
         tiers = coterminous.groupby("tier")["ccg"].nunique()
         rows.append(
@@ -214,7 +216,7 @@ def _coterminosity_notes(frame: pd.DataFrame) -> str:
 
 # --- 6. practices per CCG versus registered list size -------------------------------------------------------
 def practices_versus_list_size(graph: Client) -> pd.DataFrame:
-    ccgs = graph.saved(
+    ccgs = graph.saved_frame(
         "ccg-practice-populations",
         as_of="2021-01-01",
         measure=MEASURE + "registered-patients",

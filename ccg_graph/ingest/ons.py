@@ -262,8 +262,14 @@ class CcgLookup:
     ccg: OnsOrg
     parents: dict[str, OnsOrg] = field(hash=False)
 
-    def parent(self, entity: str) -> OnsOrg | None:
-        return self.parents.get(entity.upper())
+    def parent(self, entity: str) -> OnsOrg:
+        """The geography of `entity` (``STP``, ``NHSER``...) this row's CCG sat in; a lookup without it is bad."""
+        found = self.parents.get(entity.upper())
+        if found is None:
+            raise BadInput(
+                f"this lookup has no {entity.upper()}CD column (it has {', '.join(self.parents)})", line=self.line
+            )
+        return found
 
 
 def read_ccg_lookup(path: Path) -> Iterator[CcgLookup]:

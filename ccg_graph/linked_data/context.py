@@ -14,19 +14,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ccg_graph.namespaces import DCAT_NS as DCAT
+from ccg_graph.namespaces import DCT_NS as DCT
 from ccg_graph.namespaces import DEF_BASE, ONTOLOGY_IRI, PREFIXES
+from ccg_graph.namespaces import ORG_NS as ORG
+from ccg_graph.namespaces import OWL_NS as OWL
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.namespaces import TIME_NS as TIME
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.store import Store
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-TIME = "http://www.w3.org/2006/time#"
-OWL = "http://www.w3.org/2002/07/owl#"
-DCAT = "http://www.w3.org/ns/dcat#"
-VOID = "http://rdfs.org/ns/void#"
 
 _ID = "@id"
 _EN = {"@language": "en"}

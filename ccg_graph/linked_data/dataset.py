@@ -16,16 +16,16 @@ from ccg_graph import __version__
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
 from ccg_graph.linked_data.lookup import rows
 from ccg_graph.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI
+from ccg_graph.namespaces import DCAT_NS as DCAT
+from ccg_graph.namespaces import DCT_NS as DCT
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDF_NS as RDF
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import VOID_NS as VOID
+from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.store import Store
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-VOID = "http://rdfs.org/ns/void#"
-PROV = "http://www.w3.org/ns/prov#"
 SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 VOCABULARIES = [
     DEF_BASE,
@@ -134,8 +134,11 @@ def describe_dataset(store: Store, dumps: DumpFiles, base: str, quads: int, size
         store,
         "SELECT DISTINCT ?src ?title WHERE { ?src a dcat:Distribution ; dcterms:title ?title } ORDER BY ?src",
     ):
-        add(ds, DCT + "source", row["src"])
-        add(row["src"], DCT + "title", row["title"])
+        source = row["src"]
+        if isinstance(source, ox.Literal):
+            continue  # a dcat:Distribution is a resource; a literal there is not one
+        add(ds, DCT + "source", source)
+        add(source, DCT + "title", row["title"])
     for row in rows(store, "SELECT DISTINCT ?b WHERE { ?b a prov:Activity ; prov:used ?x } ORDER BY ?b"):
         add(ds, PROV + "wasGeneratedBy", row["b"])
     return triples

@@ -15,12 +15,15 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from ccg_graph.config import Settings
 from ccg_graph.errors import NotFound
 from ccg_graph.namespaces import PREFIXES
+from ccg_graph.rdf import media_types
+from ccg_graph.rdf_io import open_binary
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,8 @@ class Dump:
 #: Not ``id:``, whose local names hold slashes that TriG would have to escape.
 _PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
 
-NQUADS = Dump("ccg-graph.nq.gz", "application/n-quads", "The whole dataset as gzipped N-Quads")
-TRIG = Dump("ccg-graph.trig.gz", "application/trig", "The whole dataset as gzipped TriG")
+NQUADS = Dump("ccg-graph.nq.gz", media_types.N_QUADS, "The whole dataset as gzipped N-Quads")
+TRIG = Dump("ccg-graph.trig.gz", media_types.TRIG, "The whole dataset as gzipped TriG")
 DUMPS = {NQUADS.name: NQUADS, TRIG.name: TRIG}
 
 
@@ -85,11 +88,11 @@ class DumpFiles:
     def _write_trig(self, source_sum: str, sidecar: Path) -> None:
         fd, tmp_name = tempfile.mkstemp(dir=self.trig.parent, prefix=self.trig.name, suffix=".tmp")
         try:
-            with gzip.open(self.nquads, "rb") as source:
+            with open_binary(self.nquads) as source:
                 quads = list(ox.parse(source, format=ox.RdfFormat.N_QUADS))
             quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
-                ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+                ox.serialize(quads, cast(IO[bytes], out), ox.RdfFormat.TRIG, prefixes=_PREFIXES)
             os.replace(tmp_name, self.trig)
             sidecar.write_text(source_sum + "\n")
         except BaseException:

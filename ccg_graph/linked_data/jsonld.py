@@ -25,11 +25,11 @@ import pyoxigraph as ox
 
 from ccg_graph.linked_data.context import Term, context_document
 from ccg_graph.namespaces import PREFIXES
+from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
+from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.terms import plain_object, plain_subject
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -59,7 +59,7 @@ class Compactor:
         references: dict[Subject, int] = defaultdict(int)
         type_objects = {t.object for t in triples if t.predicate.value == RDF_TYPE}
         for triple in triples:
-            by_subject[triple.subject].append(triple)
+            by_subject[plain_subject(triple.subject)].append(triple)
             if isinstance(triple.object, ox.BlankNode | ox.NamedNode):
                 references[triple.object] += 1
 
@@ -106,7 +106,7 @@ class Compactor:
     def _property(self, triple: ox.Triple, by_subject: dict, embedded: set) -> tuple[str, object]:
         iri = triple.predicate.value
         key, term = self.by_iri.get(iri, (self.compact_iri(iri), None))
-        obj = triple.object
+        obj = plain_object(triple.object)
         if isinstance(obj, ox.NamedNode | ox.BlankNode):
             if obj in embedded:
                 return key, self._node(obj, by_subject, embedded)

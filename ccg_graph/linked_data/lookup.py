@@ -11,7 +11,9 @@ from ccg_graph.linked_data.iris import local_url
 from ccg_graph.namespaces import DEF_BASE, PREFIXES
 from ccg_graph.store import Store
 
-Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]
+#: One solution: each bound variable's term; a variable left unbound (an OPTIONAL that did not match) is
+#: absent, so ``row["x"]`` is for variables the pattern always binds and ``row.get("x")`` for the others.
+Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]
 
 PREFIX_BLOCK = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
 
@@ -21,7 +23,7 @@ def rows(store: Store, query: str, bindings: Mapping[str, ox.NamedNode | ox.Lite
     result = store.query(PREFIX_BLOCK + query, bindings=bindings)
     assert result.solutions is not None
     names = [v.value for v in result.solutions.variables]
-    return [{name: solution[name] for name in names} for solution in result.solutions]
+    return [{name: term for name in names if (term := solution[name]) is not None} for solution in result.solutions]
 
 
 def value(term: object) -> str | None:
@@ -59,7 +61,7 @@ def labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
         }} GROUP BY ?s
         """
         for row in rows(store, query):
-            text = value(row["pref"]) or value(row["plain"])
+            text = value(row.get("pref")) or value(row.get("plain"))
             if text:
                 found[row["s"].value] = text
     return found

@@ -10,30 +10,25 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, Format, NotAcceptable, negotiate
+from ccg_graph.rdf import media_types
 
-HTML = "text/html"
-JSONLD = "application/ld+json"
-TURTLE = "text/turtle"
+HTML = media_types.HTML
+JSONLD = media_types.JSON_LD
+TURTLE = media_types.TURTLE
+_NT, _XML = media_types.N_TRIPLES, media_types.RDF_XML
 
 #: What a resource can be answered in: the triple formats of `ccg_graph.formats`, and HTML.
 RESOURCE_FORMATS: dict[str, tuple[Format, ox.RdfFormat | None]] = {
     TURTLE: GRAPH_FORMATS[TURTLE],
-    "application/n-triples": GRAPH_FORMATS["application/n-triples"],
+    _NT: GRAPH_FORMATS[_NT],
     JSONLD: GRAPH_FORMATS[JSONLD],
-    "application/rdf+xml": GRAPH_FORMATS["application/rdf+xml"],
+    _XML: GRAPH_FORMATS[_XML],
     HTML: (Format(HTML, "html"), None),
 }
-RESOURCE_ALIASES = {**GRAPH_ALIASES, "application/xhtml+xml": HTML, "application/xml": "application/rdf+xml"}
+RESOURCE_ALIASES = {**GRAPH_ALIASES, media_types.XHTML: HTML, media_types.XML: _XML}
 
 #: Path extensions and the media type each one asks for.
-EXTENSIONS = {
-    "ttl": TURTLE,
-    "nt": "application/n-triples",
-    "jsonld": JSONLD,
-    "json": JSONLD,
-    "rdf": "application/rdf+xml",
-    "html": HTML,
-}
+EXTENSIONS = {"ttl": TURTLE, "nt": _NT, "jsonld": JSONLD, "json": JSONLD, "rdf": _XML, "html": HTML}
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

@@ -17,12 +17,12 @@ from ccg_graph.linked_data.figures import Lineage, LineageNode, Spell, Timeline,
 from ccg_graph.linked_data.iris import local_url
 from ccg_graph.linked_data.lookup import Link, Linker, rows, short_name, value, values_block
 from ccg_graph.namespaces import DEF_BASE, ONTOLOGY_IRI
+from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.places.search import SearchIndex
 from ccg_graph.store import Store
 
 PAGE_SIZE = 50
 VALUES_SHOWN = 25
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CCG_CLASS = DEF_BASE + "ClinicalCommissioningGroup"
 LINEAGE_CLASSES = {CCG_CLASS, DEF_BASE + "PrimaryCareTrust", DEF_BASE + "IntegratedCareBoard"}
 #: How the kinds of NHS England body that oversaw CCGs are named on pages.
@@ -130,7 +130,7 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
     iris = {iri}
     for row in outgoing:
         iris.add(row["p"].value)
-        if isinstance(row["o"], ox.NamedNode):
+        if isinstance(row.get("o"), ox.NamedNode):
             iris.add(row["o"].value)
     for row in inbound_rows[:PAGE_SIZE]:
         iris.update((row["x"].value, row["p"].value))
@@ -185,7 +185,7 @@ def memberships_of(store: Store, linker: Linker, node: ox.NamedNode) -> list[Mem
         {"s": node},
     )
     links = linker.links(r["org"].value for r in found)
-    return [Membership(links[r["org"].value], _date(r["from"]), _date(r["to"])) for r in found]
+    return [Membership(links[r["org"].value], _date(r.get("from")), _date(r.get("to"))) for r in found]
 
 
 def _title(outgoing: list, links: dict[str, Link], iri: str) -> str:
@@ -233,10 +233,10 @@ def lineage_of(store: Store, linker: Linker, iri: str) -> Lineage:
     lineage_nodes = {
         row["n"].value: LineageNode(
             link=links[row["n"].value],
-            kind=short_name(value(row["kind"]) or ""),
-            code=value(row["code"]) or "",
-            opened=_date(row["open"]),
-            closed=_date(row["close"]),
+            kind=short_name(value(row.get("kind")) or ""),
+            code=value(row.get("code")) or "",
+            opened=_date(row.get("open")),
+            closed=_date(row.get("close")),
             current=row["n"].value == iri,
         )
         for row in facts
@@ -398,16 +398,17 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
     links = linker.links(wanted)
 
     oversight_items = [
-        Oversight(links[r["body"].value], _kind_label(r["kind"]), _date(r["from"]), _date(r["to"])) for r in oversight
+        Oversight(links[r["body"].value], _kind_label(r.get("kind")), _date(r.get("from")), _date(r.get("to")))
+        for r in oversight
     ]
     name_items = [
-        NameSpell(r["name"].value, _date(r["first"]), links.get(r["graph"].value) if r["graph"] else None)
+        NameSpell(r["name"].value, _date(r.get("first")), links.get(r["graph"].value) if r["graph"] else None)
         for r in names
     ]
     result = CCGPage(
         resource=resource,
         code=code or "",
-        ons_codes=[(r["code"].value, _date(r["from"]), _date(r["to"])) for r in ons],
+        ons_codes=[(r["code"].value, _date(r.get("from")), _date(r.get("to"))) for r in ons],
         opened=opened,
         closed=closed,
         names=name_items,
@@ -420,7 +421,7 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
         overlaps=[
             Overlap(
                 links[r["la"].value],
-                (value(r["year"]) or "")[:4],
+                (value(r.get("year")) or "")[:4],
                 value(r["shareOrg"]) or "",
                 value(r["shareLa"]) or "",
                 links[r["board"].value] if r["board"] is not None else None,
@@ -430,7 +431,9 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
         as_of=day,
         practices=Paged(
             [
-                MemberPractice(links[r["practice"].value], value(r["code"]) or "", _date(r["joined"]), _date(r["left"]))
+                MemberPractice(
+                    links[r["practice"].value], value(r.get("code")) or "", _date(r.get("joined")), _date(r.get("left"))
+                )
                 for r in practices[:PAGE_SIZE]
             ],
             page,
@@ -521,10 +524,10 @@ def search(store: Store, linker: Linker, text: str, page: int = 1) -> Paged:
     hits = [
         SearchHit(
             links[r["s"].value],
-            value(r["code"]) or "",
-            _kind_label(r["kind"]),
-            _date(r["open"]),
-            _date(r["close"]),
+            value(r.get("code")) or "",
+            _kind_label(r.get("kind")),
+            _date(r.get("open")),
+            _date(r.get("close")),
         )
         for r in found[:PAGE_SIZE]
     ]

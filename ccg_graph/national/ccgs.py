@@ -35,13 +35,13 @@ from ccg_graph.namespaces import (
     service_iri,
     sub_icb_location_iri,
 )
-from ccg_graph.national.context import CCG_ERA_END, ICB_START, PROV, BuildContext, CcgLife, midnight
+from ccg_graph.namespaces import ORG_NS as ORG
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext, CcgLife, midnight
 from ccg_graph.national.emit import GraphWriter
 from ccg_graph.national.provenance import release_date, release_key
-
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 ECCG = "ods-ccg/eccg_2024-25.csv"
 SUCC = "ods-ccg/succ_2026.csv"

@@ -16,12 +16,11 @@ from rdflib import URIRef
 
 from ccg_graph.ingest.manifest import ManifestEntry, read_manifest, verified_path
 from ccg_graph.ingest.successors import SuccessorRecord
+from ccg_graph.namespaces import TIME_NS as TIME
 from ccg_graph.namespaces import instant_iri, interval_iri, source_graph_iri
 from ccg_graph.national.emit import GraphWriter, QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder, release_key
 
-TIME = "http://www.w3.org/2006/time#"
-PROV = "http://www.w3.org/ns/prov#"
 TIME_GRAPH = source_graph_iri("derived/time")
 
 #: The last day of the CCGs: the Health and Care Act 2022 abolished them on 1 July 2022.

@@ -14,8 +14,11 @@ from datetime import date, datetime
 import pyoxigraph as ox
 from rdflib import URIRef
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+from ccg_graph.namespaces import RDF_TYPE_IRI
+from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.terms import OxSubject, OxTerm, plain_object, plain_subject
+
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 Object = Term | URIRef | str | int | float | date | datetime | bool
@@ -75,19 +78,22 @@ class QuadSink:
     """All the quads of one build."""
 
     def __init__(self) -> None:
-        self._home: dict[tuple[Term, Term, Term], ox.NamedNode] = {}
+        self._home: dict[tuple[OxSubject, ox.NamedNode, OxTerm], ox.NamedNode] = {}
         self.dropped: Counter[str] = Counter()
 
     def writer(self, graph: str | URIRef) -> GraphWriter:
         return GraphWriter(self, graph)
 
     def add(self, quad: ox.Quad) -> None:
-        triple = (quad.subject, quad.predicate, quad.object)
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode):
+            raise ValueError(f"a built quad belongs in a named graph, not {graph}")
+        triple = (plain_subject(quad.subject), quad.predicate, plain_object(quad.object))
         home = self._home.get(triple)
         if home is None:
-            self._home[triple] = quad.graph_name
-        elif home != quad.graph_name:
-            self.dropped[quad.graph_name.value] += 1
+            self._home[triple] = graph
+        elif home != graph:
+            self.dropped[graph.value] += 1
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         for quad in quads:

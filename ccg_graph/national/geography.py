@@ -23,13 +23,12 @@ from ccg_graph.namespaces import (
     overlap_iri,
     sub_icb_location_iri,
 )
+from ccg_graph.namespaces import ORG_NS as ORG
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import SKOS_NS as SKOS
 from ccg_graph.national.ccgs import STATUTES
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.provenance import release_date
-
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 LSOA_LOOKUPS = (
     "ons-geography/lsoa11_to_ccg16_to_lad16_2016-04.csv",

@@ -42,12 +42,11 @@ from ccg_graph.namespaces import (
     region_iri,
     stp_iri,
 )
+from ccg_graph.namespaces import ORG_NS as ORG
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import SKOS_NS as SKOS
 from ccg_graph.national.context import CCG_ERA_END, BuildContext
 from ccg_graph.national.emit import GraphWriter
-
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 EAUTH = "ods-ccg/eauth_2018-11.csv"
 ECCG16 = "ods-ccg/eccg_2016-02.csv"

@@ -29,12 +29,12 @@ from ccg_graph.namespaces import (
     sha_iri,
     share_iri,
 )
+from ccg_graph.namespaces import ORG_NS as ORG
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import SKOS_NS as SKOS
 from ccg_graph.national.ccgs import STATUTES
-from ccg_graph.national.context import CCG_ERA_START, PROV, BuildContext, midnight
-
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+from ccg_graph.national.context import CCG_ERA_START, BuildContext, midnight
 
 SUCC = "ods-ccg/succ_2026.csv"
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from ccg_graph.errors import BadInput
 from ccg_graph.ingest.list_sizes import read_list_sizes
 from ccg_graph.ingest.ons import read_ccg_population
 from ccg_graph.ingest.qof import list_size_by_ccg, read_qof_prevalence
@@ -80,6 +81,8 @@ def _practice_counts(ctx: BuildContext) -> None:
             observe(registered, "practice", row.practice, "registered-patients", day, row.patients)
         if row.ccg in ctx.ccgs:
             totals[row.ccg] += row.patients
+    if day is None:
+        raise BadInput("the practice registrations file has no rows", path=ctx.open(REGISTRATIONS))
     for code, total in sorted(totals.items()):
         observe(sums, "ccg", code, "registered-patients", day, total)
     for path, quarter in LIST_SIZES:

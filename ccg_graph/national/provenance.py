@@ -18,12 +18,12 @@ from rdflib import URIRef
 
 from ccg_graph.ingest.manifest import ManifestEntry
 from ccg_graph.namespaces import CCG, DCAT, ID, source_graph_iri, source_iri
+from ccg_graph.namespaces import DCT_NS as DCT
+from ccg_graph.namespaces import PROV_NS as PROV
+from ccg_graph.namespaces import RDFS_NS as RDFS
+from ccg_graph.namespaces import SD_NS as SD
 from ccg_graph.national.emit import QuadSink
 
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 SOFTWARE_AGENT = ID["software/ccg-graph"]
 PROVENANCE_GRAPH = source_graph_iri("provenance")

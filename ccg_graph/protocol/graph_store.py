@@ -14,9 +14,14 @@ import pyoxigraph as ox
 from ccg_graph.errors import BadInput
 from ccg_graph.rdf.parser import ParsedRdf, RdfLimits, parse_body
 from ccg_graph.store.base import Store
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.store.changes import ChangeSet
 
 GraphName = ox.NamedNode | ox.DefaultGraph
+
+
+def graph_label(graph: GraphName) -> str:
+    """How messages name a graph: ``<IRI>``, or "the default graph"."""
+    return f"<{graph.value}>" if isinstance(graph, ox.NamedNode) else "the default graph"
 
 
 def graph_name(graph: str | None, default: bool) -> GraphName:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from ccg_graph.errors import BadQuery, UnsupportedMediaType
 from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, NotAcceptable, negotiate
+from ccg_graph.rdf import media_types
 from ccg_graph.rdf.parser import bracket_depth
 from ccg_graph.rdf.parser import media_type_of as media_type
 
@@ -22,9 +23,7 @@ from ccg_graph.rdf.parser import media_type_of as media_type
 #: thousands deep is refused here with a 400 rather than costing a worker and answering 503.
 MAX_NESTING = 128
 
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
+FORM, SPARQL_QUERY, SPARQL_UPDATE = media_types.FORM, media_types.SPARQL_QUERY, media_types.SPARQL_UPDATE
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,8 @@ def _meaning(value: str) -> tuple[str | None, str | None]:
     """What a format value names: the results media type and the RDF media type it selects (None: neither)."""
     chosen: list[str | None] = []
     for offered, aliases, default in (
-        (RESULT_FORMATS, RESULT_ALIASES, "application/sparql-results+json"),
-        (GRAPH_FORMATS, GRAPH_ALIASES, "text/turtle"),
+        (RESULT_FORMATS, RESULT_ALIASES, media_types.SPARQL_RESULTS_JSON),
+        (GRAPH_FORMATS, GRAPH_ALIASES, media_types.TURTLE),
     ):
         try:
             chosen.append(negotiate(None, value, offered, aliases, default))

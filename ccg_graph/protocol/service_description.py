@@ -5,28 +5,24 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ccg_graph.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ccg_graph.namespaces import DCT_NS, RDF_TYPE_IRI, VOID_NS, XSD_NS
+from ccg_graph.namespaces import FORMATS_NS as FORMATS
+from ccg_graph.namespaces import SD_NS as SD
+from ccg_graph.rdf import media_types
 from ccg_graph.store.base import Store
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
-DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+VOID_TRIPLES = ox.NamedNode(VOID_NS + "triples")
+DCT_TITLE = ox.NamedNode(DCT_NS + "title")
+XSD_INTEGER = ox.NamedNode(XSD_NS + "integer")
 
 #: The W3C format IRIs (https://www.w3.org/ns/formats/) of the media types the endpoint answers in.
 FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
+    **{s.media_type: s.service_description for s in media_types.RESULT_SYNTAXES},
+    **{m: s.service_description for m, s in media_types.SERVED_RDF.items() if s.service_description},
 }
+#: The syntaxes a Graph Store or Update body is described as accepting.
+INPUT_FORMATS = (media_types.TURTLE, media_types.N_TRIPLES, media_types.RDF_XML, media_types.JSON_LD)
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -53,7 +49,7 @@ def describe_service(store: Store, endpoint: str, *, updates_enabled: bool, fede
         triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
     for media in [*RESULT_FORMATS, *GRAPH_FORMATS]:
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[media])))
-    for media in ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"):
+    for media in INPUT_FORMATS:
         triples.append(ox.Triple(service, _sd("inputFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[media])))
 
     dataset = ox.BlankNode("dataset")

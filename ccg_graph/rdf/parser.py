@@ -44,36 +44,18 @@ from xml.parsers import expat
 import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+from ccg_graph.rdf import media_types
 
-#: Media types read, and the pyoxigraph syntax of each.
-READABLE: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "text/n3": ox.RdfFormat.N3,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+#: Media types read, and the pyoxigraph syntax of each (from the one media-type table).
+READABLE: dict[str, ox.RdfFormat] = media_types.READABLE_RDF
 
 #: File suffixes read (a trailing ``.gz`` is looked through), and the media type of each.
 SUFFIXES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".n3": "text/n3",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
+    extension: syntax.media_type for syntax in media_types.RDF_SYNTAXES for extension in syntax.extensions
 }
 
 _UTF8_CHARSETS = {"utf-8", "utf8", "us-ascii"}
-_MULTIPART = "multipart/form-data"
+_MULTIPART = media_types.MULTIPART_FORM
 _TURTLE_FAMILY = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3)
 
 # JSON: a string (skipped, whatever brackets it holds) or a bracket.

@@ -120,7 +120,10 @@ def install_snapshot(root: Path, snapshot: Path, record: GenerationRecord, last_
 
 
 class ReplicaStore(PublishedStore):
-    """A `PublishedStore` whose generations are applied from a primary; it takes no writes of its own."""
+    """A `PublishedStore` whose generations are applied from a primary; it takes no writes of its own, so it
+    keeps no release history either (the primary's is the history; the replica follows its feed)."""
+
+    keeps_history = False
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)

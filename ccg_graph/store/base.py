@@ -5,13 +5,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 
 from ccg_graph.errors import Forbidden
-
-QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+from ccg_graph.sparql.lexer import QueryForm
+from ccg_graph.terms import plain_object, plain_subject
 
 
 @dataclass
@@ -33,7 +34,19 @@ class Store(ABC):
 
     Queries see the union of all named graphs as their default graph unless the caller names graphs,
     because every fact lives in the named graph of its source release.
+
+    What a backend can do beyond the interface is said by its capabilities, not by its class, so callers
+    never ask ``isinstance``: `keeps_history` (each commit is a release of the build, recorded in its
+    `ReleaseLog` with its RDF Patch), `opens_read_only` (another process can open it read-only at
+    `read_only_path()`, so queries can run in worker processes that can be stopped).
     """
+
+    keeps_history: ClassVar[bool] = False
+    opens_read_only: ClassVar[bool] = False
+
+    def read_only_path(self) -> Path:
+        """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
+        raise NotImplementedError(f"a {type(self).__name__} cannot be opened read-only by another process")
 
     @abstractmethod
     def query(
@@ -62,10 +75,10 @@ class Store(ABC):
 
     def contains(self, quad: ox.Quad) -> bool:
         """Is this exact quad in the store?"""
-        return (
-            next(iter(self.quads_for_pattern(quad.subject, quad.predicate, quad.object, quad.graph_name)), None)
-            is not None
+        pattern = self.quads_for_pattern(
+            plain_subject(quad.subject), quad.predicate, plain_object(quad.object), quad.graph_name
         )
+        return next(iter(pattern), None) is not None
 
     @abstractmethod
     def named_graphs(self) -> list[str]:
@@ -80,7 +93,7 @@ class Store(ABC):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Apply a change atomically after `validate` accepts it; returns the new release's name."""
@@ -93,3 +106,7 @@ class Store(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook; backends with resources override it
         """Release any resources the backend holds."""
+
+
+#: A store's `commit` hook: sees the store and the change (as lists) and raises to refuse it.
+ChangeGate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]

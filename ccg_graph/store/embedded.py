@@ -6,23 +6,16 @@ one to two orders of magnitude faster than rdflib's in-memory graph, which is wh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.binding import bind_values, code_regions
+from ccg_graph.binding import bind_values
 from ccg_graph.errors import BadInput, BadQuery, NotFound
-from ccg_graph.store.base import QueryResult, Store
+from ccg_graph.sparql.lexer import names_its_dataset
+from ccg_graph.store.base import ChangeGate, QueryResult, Store
 from ccg_graph.store.extensions import functions_for
-
-_FROM = re.compile(r"(?<![\w?$:])FROM\b", re.IGNORECASE)
-
-
-def names_its_dataset(sparql: str) -> bool:
-    """Does the query have a FROM or FROM NAMED clause? (pyoxigraph's union default graph would override it.)"""
-    return any(_FROM.search(sparql, start, end) for start, end in code_regions(sparql))
 
 
 def apply_change(store: ox.Store, added: list[ox.Quad], removed: list[ox.Quad]) -> None:
@@ -64,8 +57,10 @@ class EmbeddedStore(Store):
         named_graph_uris: Iterable[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        default_graphs = [ox.NamedNode(g) for g in default_graph_uris or ()]
-        named_graphs = [ox.NamedNode(g) for g in named_graph_uris or ()]
+        default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+            ox.NamedNode(g) for g in default_graph_uris or ()
+        ]
+        named_graphs: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in named_graph_uris or ()]
         try:
             text = bind_values(sparql, bindings or {})
             answer = self._store.query(
@@ -120,7 +115,7 @@ class EmbeddedStore(Store):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Apply a change to this store in place (in-memory stores in tests; the server uses `PublishedStore`)."""

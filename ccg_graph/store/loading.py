@@ -7,7 +7,6 @@ that fails midway leaves every graph not yet moved as it was.
 
 from __future__ import annotations
 
-import gzip
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ccg_graph.errors import BadInput, NotFound
+from ccg_graph.rdf_io import open_binary
 from ccg_graph.store.remote import DEFAULT_GRAPH, SparqlStore
 
 Progress = Callable[[str, int, int], None]
@@ -24,10 +24,9 @@ def read_dump(path: Path) -> dict[str, list[ox.Triple]]:
     """The triples of an N-Quads dump (gzipped or not) by graph IRI (the default graph as `DEFAULT_GRAPH`)."""
     if not path.is_file():
         raise NotFound(f"no dataset dump at {path}: run `ccg-graph build` first")
-    opener = gzip.open if path.suffix == ".gz" else open
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
     try:
-        with opener(path, "rb") as handle:
+        with open_binary(path) as handle:
             for quad in ox.parse(handle, format=ox.RdfFormat.N_QUADS):
                 name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else DEFAULT_GRAPH
                 graphs[name].append(quad.triple)

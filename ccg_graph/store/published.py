@@ -39,7 +39,7 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from ccg_graph.errors import InsufficientStorage, NotFound, WriterBusy
-from ccg_graph.store.base import QueryResult, Store
+from ccg_graph.store.base import ChangeGate, QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
 POINTER = "CURRENT"
@@ -49,7 +49,6 @@ KEEP_GENERATIONS = 3
 #: A generation is removed only once it is older than this, so that a query still running on it ends first.
 MIN_RETIRED_SECONDS = 600.0
 
-Validator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], None]
 
 _DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 _DISK_FULL_WORDS = ("no space left", "file too large", "quota exceeded")
@@ -181,6 +180,9 @@ def reset_generations(root: Path) -> None:
 class PublishedStore(Store):
     """Reads from the published generation; `commit` publishes a new one."""
 
+    keeps_history = True
+    opens_read_only = True
+
     def __init__(self, root: Path, *, write_wait_seconds: float | None = None) -> None:
         self.root = root
         self.write_wait_seconds = write_wait_seconds
@@ -225,6 +227,9 @@ class PublishedStore(Store):
         self.refresh()
         return self._path
 
+    def read_only_path(self) -> Path:
+        return self.path
+
     @property
     def generation(self) -> str:
         """A name for the published generation, stable until the next write (used in ETags)."""
@@ -250,7 +255,13 @@ class PublishedStore(Store):
             base_iri=base_iri,
         )
 
-    def quads_for_pattern(self, subject, predicate, object, graph) -> Iterator[ox.Quad]:  # type: ignore[override]
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+    ) -> Iterator[ox.Quad]:
         return self.refresh().quads_for_pattern(subject, predicate, object, graph)
 
     def contains(self, quad: ox.Quad) -> bool:
@@ -274,7 +285,7 @@ class PublishedStore(Store):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Validator | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Publish a new generation with `removed` taken out and `added` put in; returns its name.

@@ -42,9 +42,12 @@ from typing import Literal
 import httpx
 import pyoxigraph as ox
 
-from ccg_graph.binding import bind_values, code_regions
+from ccg_graph.binding import bind_values
 from ccg_graph.errors import BadInput, BadQuery, QueryTimeout, StoreUnavailable
-from ccg_graph.store.base import QueryForm, QueryResult, Store
+from ccg_graph.rdf import media_types as mt
+from ccg_graph.sparql.lexer import names_its_dataset, query_form
+from ccg_graph.store.base import ChangeGate, QueryResult, Store
+from ccg_graph.terms import plain_object, plain_subject
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
 DEFAULT_GRAPH = "urn:ccg-graph:store:default-graph"
@@ -57,43 +60,22 @@ REGISTRY_SECONDS = 2.0
 
 UnionMode = Literal["parameter", "dataset", "server"]
 
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_DATASET_CLAUSE = re.compile(r"\bFROM\b", re.IGNORECASE)
 _VIRTUOSO_BNODE_TEXT = b'"bnode", "value": "nodeID://'
 _VIRTUOSO_BNODE = re.compile(re.escape(_VIRTUOSO_BNODE_TEXT))
-_RESULTS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-}
-_RDF = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+#: What a server's answer may come back as (the media types `_ACCEPT` asks for, and what servers send instead).
+_RESULTS = {m: mt.RESULTS[m].results_format for m in (mt.SPARQL_RESULTS_JSON, mt.SPARQL_RESULTS_XML)}
+_RDF = {m: mt.READABLE_RDF[m] for m in (mt.N_TRIPLES, mt.PLAIN_TEXT, mt.TURTLE, mt.RDF_XML)}
+_SOLUTIONS_ACCEPT = f"{mt.SPARQL_RESULTS_JSON}, {mt.SPARQL_RESULTS_XML};q=0.9"
+_TRIPLES_ACCEPT = f"{mt.N_TRIPLES}, {mt.TURTLE};q=0.9"
 _ACCEPT = {
-    "SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-    "ASK": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-    "CONSTRUCT": "application/n-triples, text/turtle;q=0.9",
-    "DESCRIBE": "application/n-triples, text/turtle;q=0.9",
+    "SELECT": _SOLUTIONS_ACCEPT,
+    "ASK": _SOLUTIONS_ACCEPT,
+    "CONSTRUCT": _TRIPLES_ACCEPT,
+    "DESCRIBE": _TRIPLES_ACCEPT,
 }
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 GraphTerm = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
-
-
-def query_form(text: str) -> QueryForm:
-    """The form of a query: its first SELECT/ASK/CONSTRUCT/DESCRIBE keyword outside comments, strings and IRIs."""
-    for start, end in code_regions(text):
-        match = _FORM.search(text, start, end)
-        if match:
-            return match.group(1).upper()  # type: ignore[return-value]
-    raise BadQuery("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-
-
-def names_dataset(text: str) -> bool:
-    """Does the query name its own dataset (FROM / FROM NAMED)? Then ccg-graph must not add one."""
-    return any(_DATASET_CLAUSE.search(text, start, end) for start, end in code_regions(text))
 
 
 class _ResponseReader(io.RawIOBase):
@@ -258,12 +240,12 @@ class SparqlStore(Store):
         if not self.update_url:
             raise StoreUnavailable("this store has no update endpoint (CCG_GRAPH_UPDATE_URL): it is read-only")
         self._send(
-            "POST", self.update_url, content=text.encode("utf-8"), headers={"Content-Type": "application/sparql-update"}
+            "POST", self.update_url, content=text.encode("utf-8"), headers={"Content-Type": mt.SPARQL_UPDATE}
         ).close()
 
     @staticmethod
     def _media(response: httpx.Response) -> str:
-        return response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        return mt.bare(response.headers.get("content-type"))
 
     def _results_format(self, response: httpx.Response) -> ox.QueryResultsFormat:
         media = self._media(response)
@@ -303,7 +285,7 @@ class SparqlStore(Store):
     def _dataset(self, text: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> dict:
         if default_graph_uris or named_graph_uris:
             return {"default-graph-uri": list(default_graph_uris), "named-graph-uri": list(named_graph_uris)}
-        if names_dataset(text) or self.union == "server":
+        if names_its_dataset(text) or self.union == "server":
             return {}
         if self.union == "parameter":
             return {"union-default-graph": ""}
@@ -463,7 +445,8 @@ class SparqlStore(Store):
     def _data_block(quads: Iterable[ox.Quad], graph_of: Callable[[GraphTerm], str]) -> str:
         by_graph: dict[str, list[str]] = defaultdict(list)
         for quad in quads:
-            triple = f"{_sparql_term(quad.subject)} {quad.predicate} {_sparql_term(quad.object)} ."
+            subject, object_ = _sparql_term(plain_subject(quad.subject)), _sparql_term(plain_object(quad.object))
+            triple = f"{subject} {quad.predicate} {object_} ."
             by_graph[graph_of(quad.graph_name)].append(triple)
         return " ".join(f"GRAPH <{g}> {{ {' '.join(lines)} }}" for g, lines in sorted(by_graph.items()))
 
@@ -526,7 +509,7 @@ class SparqlStore(Store):
         added: Iterable[ox.Quad],
         removed: Iterable[ox.Quad],
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
+        validate: ChangeGate | None = None,
         before_publish: Callable[[str], None] | None = None,
     ) -> str:
         """Apply a change as one SPARQL Update request: the server applies all of it or none of it.
@@ -601,7 +584,7 @@ class SparqlStore(Store):
                 self.gsp_url,
                 params={"graph": graph},
                 content=body,
-                headers={"Content-Type": "application/n-triples"},
+                headers={"Content-Type": mt.N_TRIPLES},
             ).close()
         else:
             quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]

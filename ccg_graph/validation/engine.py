@@ -10,15 +10,18 @@ bindings pySHACL passes are applied at evaluation as before). On a small graph t
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor, Result
+from rdflib.term import Identifier
 
 from ccg_graph.rdf import sparql_parsing
 from ccg_graph.rdf_io import read_folder
@@ -49,11 +52,20 @@ def prepared(text: str, init_ns: dict | None = None) -> Query:
 class PreparedQueryGraph(Graph):
     """An rdflib graph whose SPARQL queries are parsed once per process (see the module docstring)."""
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None, *args, **kwargs):
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
         if isinstance(query_object, str) and processor == "sparql":
             query_object = prepared(query_object, dict(initNs) if initNs else None)
             initNs = None
-        return super().query(query_object, processor, result, initNs, initBindings, *args, **kwargs)
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 def as_prepared_graph(triples: Iterable) -> PreparedQueryGraph:

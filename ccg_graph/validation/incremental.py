@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from ccg_graph.config import Settings, get_settings
 from ccg_graph.rdf.parser import ParsedRdf, RdfLimits, read_files
 from ccg_graph.store.base import Store
-from ccg_graph.terms import to_rdflib
+from ccg_graph.terms import to_rdflib, triple_to_rdflib
 from ccg_graph.validation.engine import load_ontology, load_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
@@ -132,7 +132,7 @@ def validate_change(
 
     mark = time.perf_counter()
     focus_terms = {to_rdflib(n) for n in focus}
-    data = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples]
+    data = [triple_to_rdflib(t) for t in triples]
     _, report = validator.validate(data, focus_terms, triples)
     outcome = outcome_from_report(report, keep_focus=focus_terms)
     timings["shacl_seconds"] = time.perf_counter() - mark

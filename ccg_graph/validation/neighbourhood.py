@@ -13,12 +13,13 @@ reads, in the changed graph.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 import pyoxigraph as ox
 
 from ccg_graph.store.base import Store
+from ccg_graph.terms import plain_object, plain_subject
 from ccg_graph.validation.reach import START, ReachPlan
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -32,6 +33,9 @@ class TripleSource(Protocol):
     def graphs_of(self, triples: Iterable[ox.Triple]) -> dict[ox.Triple, set]:
         """For each triple held by the store, the graphs holding it (absent triples are left out)."""
 
+    def first(self, node: Term, predicate: str | None, inverse: bool, skip: set[ox.Triple]) -> ox.Triple | None:
+        """One triple with `node` as subject (object when `inverse`) and the predicate, not in `skip`."""
+
 
 class NativeSource:
     """Reads the embedded store's quad index directly (all graphs, the default graph included)."""
@@ -43,16 +47,16 @@ class NativeSource:
         pred = ox.NamedNode(predicate) if predicate else None
         found: dict[Term, list[ox.Triple]] = {}
         for node in nodes:
-            if isinstance(node, ox.Literal) and not inverse:
-                found[node] = []
-                continue
-            quads = (
-                self.store.quads_for_pattern(None, pred, node, None)
-                if inverse
-                else self.store.quads_for_pattern(node, pred, None, None)
-            )
-            found[node] = list({q.triple for q in quads})
+            found[node] = list({q.triple for q in self._quads(node, pred, inverse)})
         return found
+
+    def _quads(self, node: Term, pred: ox.NamedNode | None, inverse: bool) -> Iterator[ox.Quad]:
+        """The quads with `node` as object (`inverse`) or subject; a literal is never a subject."""
+        if inverse:
+            return self.store.quads_for_pattern(None, pred, node, None)
+        if isinstance(node, ox.Literal):
+            return iter(())
+        return self.store.quads_for_pattern(node, pred, None, None)
 
     def graphs_of(self, triples: Iterable[ox.Triple]) -> dict[ox.Triple, set]:
         held: dict[ox.Triple, set] = {}
@@ -66,14 +70,7 @@ class NativeSource:
 
     def first(self, node: Term, predicate: str | None, inverse: bool, skip: set[ox.Triple]) -> ox.Triple | None:
         pred = ox.NamedNode(predicate) if predicate else None
-        if isinstance(node, ox.Literal) and not inverse:
-            return None
-        quads = (
-            self.store.quads_for_pattern(None, pred, node, None)
-            if inverse
-            else self.store.quads_for_pattern(node, pred, None, None)
-        )
-        return next((q.triple for q in quads if q.triple not in skip), None)
+        return next((q.triple for q in self._quads(node, pred, inverse) if q.triple not in skip), None)
 
 
 class SparqlSource:
@@ -146,7 +143,8 @@ class ChangedGraph:
         self.removed = set(removed) - self.added
         self._added_by: dict[Key, list[ox.Triple]] = defaultdict(list)
         for t in self.added:
-            for key in ((t.subject, str(t.predicate.value), False), (t.object, str(t.predicate.value), True)):
+            subject, object_ = plain_subject(t.subject), plain_object(t.object)
+            for key in ((subject, str(t.predicate.value), False), (object_, str(t.predicate.value), True)):
                 self._added_by[key].append(t)
                 self._added_by[(key[0], None, key[2])].append(t)
         self._cache: dict[Key, list[ox.Triple]] = {}
@@ -183,7 +181,7 @@ class ChangedGraph:
 
 
 def _other_end(triple: ox.Triple, inverse: bool) -> Term:
-    return triple.subject if inverse else triple.object
+    return plain_subject(triple.subject) if inverse else plain_object(triple.object)
 
 
 def collect(graph: ChangedGraph, plan: ReachPlan, focus_nodes: Iterable[Term]) -> set[ox.Triple]:
@@ -238,7 +236,7 @@ def affected_focus_nodes(graph: ChangedGraph, plan: ReachPlan, changed: Iterable
     frontier: set[tuple[Term, int]] = set()
     for triple in changed:
         for state, inverse in by_predicate.get(str(triple.predicate.value), []) + by_predicate.get(None, []):
-            frontier.add((triple.object if inverse else triple.subject, state))
+            frontier.add((_other_end(triple, not inverse), state))
     incoming = plan.incoming()
     back_epsilon = plan.reverse_epsilon()
     seen: set[tuple[Term, int]] = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
 
 from rdflib import RDF, BNode, Graph, Literal, Node, URIRef
@@ -175,7 +176,7 @@ def _path_text(report: Graph, path: Node | None) -> str | None:
     return path.n3()
 
 
-def outcome_from_report(report: Graph, keep_focus: set[Node] | None = None) -> ValidationOutcome:
+def outcome_from_report(report: Graph, keep_focus: Collection[Node] | None = None) -> ValidationOutcome:
     """The outcome of a pySHACL report; with `keep_focus`, only the results about those focus nodes.
 
     Filtering rebuilds the report graph: a new sh:ValidationReport holding the kept results (each with the
@@ -183,6 +184,8 @@ def outcome_from_report(report: Graph, keep_focus: set[Node] | None = None) -> V
     """
     if keep_focus is None:
         conforms = report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms)
+        if not isinstance(conforms, Literal):
+            raise ValueError("a SHACL report without sh:conforms")
         return ValidationOutcome(conforms=bool(conforms.toPython()), results=result_rows(report), report=report)
     kept = Graph()
     head = BNode()

@@ -33,7 +33,7 @@ class IndexedList(list):
     def copy(self) -> IndexedList:
         return IndexedList(self)
 
-    def append(self, item) -> None:
+    def append(self, item: object) -> None:
         super().append(item)
         self._index.add(item)
 
@@ -43,4 +43,5 @@ def install() -> None:
     current = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
     if current is not None and isinstance(current[0], IndexedList):
         return
-    pyshacl.shape.CONSTRAINT_PARAMS = (IndexedList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+    # pySHACL reads the module attribute at validation time (it is not declared where mypy can see it).
+    setattr(pyshacl.shape, "CONSTRAINT_PARAMS", (IndexedList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP))  # noqa: B010

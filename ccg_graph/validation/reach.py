@@ -17,14 +17,16 @@ from the variable reached first (starting at ``$this``) to the other end.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
 
 START = 0
 
@@ -111,7 +113,7 @@ class ReachPlan:
 # --- SHACL property paths --------------------------------------------------------------------------------
 
 
-def _compile_shacl_path(plan: ReachPlan, shapes: Graph, path, source: int, inverse: bool = False) -> int:
+def _compile_shacl_path(plan: ReachPlan, shapes: Graph, path: Node, source: int, inverse: bool = False) -> int:
     if isinstance(path, URIRef):
         return plan.add_step(source, str(path), inverse)
     if isinstance(path, BNode):
@@ -138,12 +140,12 @@ def _compile_shacl_path(plan: ReachPlan, shapes: Graph, path, source: int, inver
                     source,
                     zero,
                     kind != SH.zeroOrOnePath,
-                    lambda s, i=inner: _compile_shacl_path(plan, shapes, i, s, inverse),
+                    partial(_compile_shacl_path, plan, shapes, inner, inverse=inverse),
                 )
     raise UnsupportedShape(f"unsupported sh:path {path!r}")
 
 
-def _repeat(plan: ReachPlan, source: int, zero: bool, many: bool, compile_once) -> int:
+def _repeat(plan: ReachPlan, source: int, zero: bool, many: bool, compile_once: Callable[[int], int]) -> int:
     end = plan.new_state()
     if zero:
         plan.link(source, end)
@@ -156,7 +158,7 @@ def _repeat(plan: ReachPlan, source: int, zero: bool, many: bool, compile_once) 
 # --- SPARQL queries --------------------------------------------------------------------------------------
 
 
-def _compile_sparql_path(plan: ReachPlan, path, source: int, inverse: bool) -> int:
+def _compile_sparql_path(plan: ReachPlan, path: Node | Path, source: int, inverse: bool) -> int:
     if isinstance(path, URIRef):
         return plan.add_step(source, str(path), inverse)
     if isinstance(path, Variable):
@@ -186,7 +188,7 @@ def _compile_sparql_path(plan: ReachPlan, path, source: int, inverse: bool) -> i
     raise UnsupportedShape(f"unsupported SPARQL path {path!r}")
 
 
-def _triple_patterns(node) -> Iterator[tuple]:
+def _triple_patterns(node: object) -> Iterator[tuple[Node, Node | Path, Node]]:
     """Every triple pattern in an rdflib algebra tree, including those under FILTER (NOT) EXISTS."""
     if isinstance(node, dict):
         if "triples" in node and isinstance(node["triples"], list):
@@ -205,7 +207,7 @@ def _triple_patterns(node) -> Iterator[tuple]:
             yield from _triple_patterns(item)
 
 
-def _is_var(term) -> bool:
+def _is_var(term: object) -> bool:
     return isinstance(term, Variable | BNode)
 
 
@@ -238,7 +240,7 @@ def compile_query(plan: ReachPlan, query_text: str, source: int, prefixes: dict[
             )
 
 
-def _bind(plan: ReachPlan, state_of: dict[object, int], term, end: int) -> None:
+def _bind(plan: ReachPlan, state_of: dict[object, int], term: Node, end: int) -> None:
     if not _is_var(term):
         return  # a constant or literal: nothing further is read from it
     if term not in state_of:
@@ -265,7 +267,7 @@ class _Compiler:
         self.prefixes = _declared_prefixes(shapes)
         self._done: set[tuple[object, int]] = set()
 
-    def shape(self, shape, state: int) -> None:
+    def shape(self, shape: Node, state: int) -> None:
         """The steps validating `shape` reads from a node at `state` (a focus node or a value node)."""
         if (shape, state) in self._done:
             return
@@ -285,7 +287,7 @@ class _Compiler:
                 raise UnsupportedShape(f"sh:sparql on a property shape ({shape}) is not analysed")
             self.query(constraint, state)
 
-    def value_constraints(self, shape, state: int) -> None:
+    def value_constraints(self, shape: Node, state: int) -> None:
         g = self.shapes
         if (shape, SH["class"], None) in g:
             typed = self.plan.add_step(state, str(RDF.type), False)
@@ -302,13 +304,13 @@ class _Compiler:
         for prop in g.objects(shape, SH.property):
             self.shape(prop, state)
 
-    def query(self, node, state: int) -> None:
+    def query(self, node: Node, state: int) -> None:
         select = self.shapes.value(node, SH.select)
         if select is None:
             raise UnsupportedShape(f"SPARQL constraint or target {node} has no sh:select")
         compile_query(self.plan, str(select), state, self.prefixes)
 
-    def targets(self, shape) -> bool:
+    def targets(self, shape: Node) -> bool:
         g = self.shapes
         found = False
         classes = set(g.objects(shape, SH.targetClass))

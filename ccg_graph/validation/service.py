@@ -1,20 +1,31 @@
-"""Validating parsed input on its own (the file alone), for the CLI and the API alike."""
+"""Full SHACL validation: of an rdflib graph, or of a parsed file on its own (the CLI and the API alike)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Graph
+from rdflib.term import Node
 
 from ccg_graph.config import Settings
 from ccg_graph.rdf.parser import ParsedRdf
-from ccg_graph.terms import to_rdflib
+from ccg_graph.terms import triple_to_rdflib
 from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 
 
+def validate_graph(
+    data: Graph | Iterable[tuple[Node, Node, Node]], shapes: Graph, ontology: Graph | None = None
+) -> ValidationOutcome:
+    """Validate `data` against `shapes` (pySHACL, with the ontology as its `ont_graph` so `sh:targetClass`
+    sees the class hierarchy); `data` itself is never modified."""
+    working = as_prepared_graph(data)  # the copy pySHACL would make anyway, with queries parsed once
+    _, report = run_pyshacl(working, shapes, ontology, inplace=True)
+    return outcome_from_report(report)
+
+
 def validate_on_its_own(parsed: ParsedRdf, settings: Settings) -> ValidationOutcome:
     """Full validation of the parsed triples alone, with the lines where focus nodes are defined."""
-    data: Graph = as_prepared_graph(
-        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed.triples
-    )
-    _, report = run_pyshacl(data, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir), inplace=True)
-    return outcome_from_report(report).with_locations(parsed.locations)
+    triples = (triple_to_rdflib(t) for t in parsed.triples)
+    outcome = validate_graph(triples, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+    return outcome.with_locations(parsed.locations)

@@ -43,7 +43,9 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
 
+from ccg_graph.terms import node_to_rdflib, plain_object, plain_subject, quad_to_ox
 from ccg_graph.validation import pyshacl_speedups
 from ccg_graph.validation.engine import PreparedQueryGraph
 
@@ -89,7 +91,7 @@ class ShapeTargets:
     sparql: tuple[SparqlTarget, ...]
 
 
-def _required_patterns(node, out: set[tuple[URIRef, bool]], top: bool = True) -> None:
+def _required_patterns(node: object, out: set[tuple[URIRef, bool]], top: bool = True) -> None:
     if not isinstance(node, CompValue):
         return
     name = node.name
@@ -119,7 +121,7 @@ def required_patterns(select: str) -> tuple[tuple[URIRef, bool], ...]:
     return tuple(sorted(found))
 
 
-def _portable(node) -> bool:
+def _portable(node: object) -> bool:
     if isinstance(node, CompValue):
         name = node.name
         if name in _NOT_PORTABLE or name.startswith("Aggregate_") or name in ("Group", "AggregateJoin"):
@@ -147,24 +149,12 @@ def _restricted(select: str, candidates: Iterable[ox.NamedNode]) -> str:
     return f"{select[: match.end()]}\n    VALUES $this {{ {values} }}\n{select[match.end() :]}"
 
 
-def to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def from_oxigraph(term) -> URIRef | BNode:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"a focus node restricted to IRIs came back as {term!r}")
+def _solutions(store: ox.Store, select: str) -> ox.QuerySolutions:
+    """The solutions of a SPARQL target's SELECT (a target that is not a SELECT is not one pySHACL runs)."""
+    result = store.query(select)
+    if not isinstance(result, ox.QuerySolutions):
+        raise UnsupportedTargets(f"a SPARQL target that is not a SELECT: {select!r}")
+    return result
 
 
 class FocusedValidator:
@@ -206,14 +196,12 @@ class FocusedValidator:
                 )
             )
         # what pySHACL mixes into the data graph from the ontology does not depend on the data: compute it once
-        self._ontology_triples: list = []
+        self._ontology_triples: list[tuple[Node, Node, Node]] = []
         if ontology is not None:
-            mixed = DataGraph.from_rdflib_graph(Graph())
-            inoculate(mixed, ontology)
-            self._ontology_triples = list(mixed.impl)
-        self._ontology_ox = [
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in self._ontology_triples
-        ]
+            base = Graph()
+            inoculate(DataGraph.from_rdflib_graph(base), ontology)  # writes through to `base`, its backing graph
+            self._ontology_triples = list(base)
+        self._ontology_ox = [quad_to_ox(s, p, o) for s, p, o in self._ontology_triples]
 
     def data_graph(self, triples: Iterable[tuple]) -> PreparedQueryGraph:
         graph = PreparedQueryGraph()
@@ -270,21 +258,21 @@ class FocusedValidator:
     def _oxigraph_store(self, data: Graph, triples: Iterable[ox.Triple] | None) -> ox.Store:
         store = ox.Store()
         if triples is None:
-            store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+            store.extend(quad_to_ox(s, p, o) for s, p, o in data)
         else:
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            store.extend(ox.Quad(plain_subject(t.subject), t.predicate, plain_object(t.object)) for t in triples)
             store.extend(self._ontology_ox)
         return store
 
     @staticmethod
     def _select(store: ox.Store, target: SparqlTarget, candidates: list) -> set:
-        named = [to_oxigraph(n) for n in candidates if isinstance(n, URIRef)]
+        named = [ox.NamedNode(str(n)) for n in candidates if isinstance(n, URIRef)]
         blank = {n for n in candidates if isinstance(n, BNode)}
         found = set()
         if named:
-            found |= {from_oxigraph(row["this"]) for row in store.query(_restricted(target.select, named))}
+            found |= {node_to_rdflib(row["this"]) for row in _solutions(store, _restricted(target.select, named))}
         if blank:  # blank nodes cannot be named in VALUES: run unrestricted and keep the candidates
-            selected = (row["this"] for row in store.query(target.select))
+            selected = (row["this"] for row in _solutions(store, target.select))
             found |= {n for n in (BNode(t.value) for t in selected if isinstance(t, ox.BlankNode)) if n in blank}
         return found
 

@@ -14,7 +14,8 @@ allow-list, and allowed ``SERVICE`` clauses are answered through `ccg_graph.fede
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -25,14 +26,18 @@ from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.store import Store as RdflibStore
+from rdflib.term import IdentifiedNode
 
 from ccg_graph.errors import BadInput, BadQuery, UnsupportedMediaType
 from ccg_graph.federation import ServiceNotAllowed, inline_services, is_allowed
 from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_rdf
 from ccg_graph.rdf.sparql_parsing import PARSER_LOCK, parse_update
 from ccg_graph.store.base import Store
-from ccg_graph.terms import to_ox, to_rdflib
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.store.changes import ChangeSet
+from ccg_graph.terms import as_predicate, as_subject, node_to_rdflib, quad_to_ox, to_ox, triple_to_rdflib
+
+if TYPE_CHECKING:  # rdflib's own names for the types its Store interface takes
+    from rdflib.graph import _ContextType, _TriplePatternType, _TripleType
 
 # rdflib fetches the IRI of every FROM, USING and LOAD from the web unless this is off. Off, USING copies
 # the named graph from the dataset instead, which is what a store does; LOAD is handled by `_load` below.
@@ -42,15 +47,13 @@ rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 def _graph_to_ox(identifier: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
     if identifier is None or identifier == DATASET_DEFAULT_GRAPH_ID:
         return ox.DefaultGraph()
-    term = to_ox(identifier)
-    assert not isinstance(term, ox.Literal)
-    return term
+    return as_subject(to_ox(identifier))
 
 
 def _graph_to_rdflib(graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> URIRef | BNode:
     if isinstance(graph_name, ox.DefaultGraph):
         return DATASET_DEFAULT_GRAPH_ID
-    return to_rdflib(graph_name)  # type: ignore[return-value]
+    return node_to_rdflib(graph_name)
 
 
 class OverlayStore(RdflibStore):
@@ -65,7 +68,7 @@ class OverlayStore(RdflibStore):
         super().__init__()
         self.base = base
         self.changes = ChangeSet()
-        self._empty_graphs: set[object] = set()
+        self._empty_graphs: set[IdentifiedNode] = set()
         self._namespaces: dict[str, URIRef] = {}
         #: While a DELETE/INSERT with USING clauses runs: the named graphs its WHERE may see (rdflib ignores
         #: USING NAMED, and with USING alone the dataset has no named graphs; SPARQL 1.1 Update, 3.1.3).
@@ -73,8 +76,11 @@ class OverlayStore(RdflibStore):
 
     # -- reading --------------------------------------------------------------------------------------
 
-    def _quads(self, pattern: tuple, context: Graph | None) -> Iterator[ox.Quad]:
-        s, p, o = (None if term is None else to_ox(term) for term in pattern)
+    def _quads(self, pattern: _TriplePatternType, context: Graph | None) -> Iterator[ox.Quad]:
+        subject, predicate, object_ = pattern
+        s = None if subject is None else as_subject(to_ox(subject))
+        p = None if predicate is None else as_predicate(to_ox(predicate))
+        o = None if object_ is None else to_ox(object_)
         graph = None if context is None else _graph_to_ox(context.identifier)
         for quad in self.base.quads_for_pattern(s, p, o, graph):
             if quad not in self.changes.removed:
@@ -88,19 +94,22 @@ class OverlayStore(RdflibStore):
             ):
                 yield quad
 
-    def triples(self, triple_pattern, context=None):  # type: ignore[override]
+    def triples(
+        self, triple_pattern: _TriplePatternType, context: _ContextType | None = None
+    ) -> Iterator[tuple[_TripleType, Iterator[_ContextType | None]]]:
         if any(not isinstance(t, URIRef | BNode | Literal | type(None)) for t in triple_pattern):
             raise BadQuery("property paths in update templates are not supported")
         for quad in self._quads(triple_pattern, context):
-            triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-            yield triple, iter([Graph(store=self, identifier=_graph_to_rdflib(quad.graph_name))])
+            s, p, o = triple_to_rdflib(quad)
+            graph: _ContextType = Graph(store=self, identifier=_graph_to_rdflib(quad.graph_name))
+            yield (s, URIRef(p), o), iter([graph])
 
-    def __len__(self, context=None) -> int:  # type: ignore[override]
+    def __len__(self, context: _ContextType | None = None) -> int:
         return sum(1 for _ in self._quads((None, None, None), context))
 
-    def contexts(self, triple=None):  # type: ignore[override]
+    def contexts(self, triple: _TripleType | None = None) -> Generator[_ContextType, None, None]:
         seen: set[object] = set()
-        names = [ox.NamedNode(iri) for iri in self.base.named_graphs()]
+        names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(i) for i in self.base.named_graphs()]
         names += [q.graph_name for q in self.changes.added if not isinstance(q.graph_name, ox.DefaultGraph)]
         for name in names:
             identifier = _graph_to_rdflib(name)
@@ -112,16 +121,15 @@ class OverlayStore(RdflibStore):
             graph = Graph(store=self, identifier=identifier)
             if triple is None or any(True for _ in self.triples(triple, graph)):
                 yield graph
-        for identifier in self._empty_graphs - seen:
-            yield Graph(store=self, identifier=identifier)
+        for empty in self._empty_graphs - seen:
+            yield Graph(store=self, identifier=empty)
 
     # -- writing --------------------------------------------------------------------------------------
 
-    def add(self, triple, context, quoted=False) -> None:  # type: ignore[override]
-        s, p, o = (to_ox(t) for t in triple)
-        self.changes.add(ox.Quad(s, p, o, _graph_to_ox(getattr(context, "identifier", None))))
+    def add(self, triple: _TripleType, context: _ContextType, quoted: bool = False) -> None:
+        self.changes.add(quad_to_ox(*triple, _graph_to_ox(getattr(context, "identifier", None))))
 
-    def remove(self, triple_pattern, context=None) -> None:  # type: ignore[override]
+    def remove(self, triple_pattern: _TriplePatternType, context: _ContextType | None = None) -> None:
         for quad in list(self._quads(triple_pattern, context)):
             self.changes.remove(quad)
 
@@ -143,7 +151,7 @@ class OverlayStore(RdflibStore):
     def prefix(self, namespace: URIRef) -> str | None:
         return next((p for p, n in self._namespaces.items() if n == namespace), None)
 
-    def namespaces(self):  # type: ignore[override]
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
         yield from self._namespaces.items()
 
 

@@ -16,8 +16,8 @@ from rdflib import Graph
 from ccg_graph.config import Settings
 from ccg_graph.errors import ValidationFailed
 from ccg_graph.store.base import Store
-from ccg_graph.terms import to_rdflib
-from ccg_graph.validate import ValidationOutcome, load_ontology, load_shapes, validate_graph
+from ccg_graph.terms import triple_to_rdflib
+from ccg_graph.validation import ValidationOutcome, load_ontology, load_shapes, validate_graph
 
 ChangeValidator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], ValidationOutcome]
 
@@ -28,7 +28,7 @@ def changed_graph(store: Store, added: Iterable[ox.Quad], removed: Iterable[ox.Q
     graph = Graph()
     for quad in [*store.quads_for_pattern(None, None, None, None), *added]:
         if quad not in removed_set:
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            graph.add(triple_to_rdflib(quad))
     return graph
 
 

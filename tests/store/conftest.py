@@ -1,4 +1,5 @@
-"""The store-facing tests run on every backend: the embedded store, `oxigraph serve` and Virtuoso.
+"""The store-facing tests run on every backend: the embedded store, the published store (the backend the
+server runs: generations on disk, each commit published by renaming a pointer), `oxigraph serve` and Virtuoso.
 
 `core_dump` is a core-only build (about 2,000 quads in 4 graphs, blank nodes included). Each remote server
 is started once per session and loaded with it through `ccg-graph`'s own loader; the embedded backend is an
@@ -8,6 +9,7 @@ in-memory pyoxigraph store loaded from the same dump. Tests that write use graph
 from __future__ import annotations
 
 import gzip
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +20,11 @@ from ccg_graph.build import build
 from ccg_graph.config import Settings
 from ccg_graph.store import EmbeddedStore, Store
 from ccg_graph.store.loading import load_dump
+from ccg_graph.store.published import PublishedStore
 from ccg_graph.store.remote import SparqlStore
 from tests.store.servers import SERVERS, ServerProcess
 
-BACKENDS = ["embedded", "oxigraph", "virtuoso"]
+BACKENDS = ["embedded", "published", "oxigraph", "virtuoso"]
 
 
 @pytest.fixture(scope="session")
@@ -80,9 +83,19 @@ def embedded_core(core_dump: Path) -> EmbeddedStore:
     return store
 
 
+@pytest.fixture(scope="session")
+def published_core(core_build: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublishedStore]:
+    """A copy of the core build's folder, opened as the server opens it (its writes stay in the copy)."""
+    folder = tmp_path_factory.mktemp("published-core") / "build"
+    shutil.copytree(core_build.build_dir, folder)
+    store = PublishedStore(folder)
+    yield store
+    store.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, core_dump: Path) -> Store:
     """The core build on each backend."""
-    if request.param == "embedded":
-        return request.getfixturevalue("embedded_core")
+    if request.param in ("embedded", "published"):
+        return request.getfixturevalue(f"{request.param}_core")
     return remote_store(request, request.param, core_dump)

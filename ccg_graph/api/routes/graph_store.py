@@ -9,12 +9,12 @@ which is then also addressable directly by that URL.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from ccg_graph.api.deps import StoreDep
+from ccg_graph.api.deps import StewardDep, StoreDep
 from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
@@ -24,13 +24,30 @@ from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol import graph_store as gsp
 from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.results import write_triples
+from ccg_graph.writes.steward import Steward
 
 router = APIRouter(tags=["graph store"])
 
 GraphQuery = Annotated[str | None, Query(description="The IRI of the named graph")]
 DefaultQuery = Annotated[str | None, Query(description="Present (no value) to address the default graph")]
-_READ_RESPONSES = {200: {"content": {m: {} for m in GRAPH_FORMATS}}, 400: {}, 404: {}, 406: {}}
-_WRITE_RESPONSES = {201: {}, 204: {}, 400: {}, 401: {}, 403: {}, 404: {}, 413: {}, 415: {}, 422: {}, 507: {}}
+_READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {m: {} for m in GRAPH_FORMATS}},
+    400: {},
+    404: {},
+    406: {},
+}
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {},
+    204: {},
+    400: {},
+    401: {},
+    403: {},
+    404: {},
+    413: {},
+    415: {},
+    422: {},
+    507: {},
+}
 
 
 def _target(request: Request, graph: str | None) -> gsp.GraphName:
@@ -48,7 +65,7 @@ async def _read(request: Request, store: StoreDep, target: gsp.GraphName) -> Res
 
     def serialise() -> bytes:
         if not gsp.graph_exists(store, target):
-            raise NotFound(f"there is no graph <{target.value}> in the store")
+            raise NotFound(f"there is no graph {gsp.graph_label(target)} in the store")
         quads = gsp.graph_quads(store, target)
         return write_triples(GRAPH_FORMATS[media][1], [q.triple for q in quads], PREFIXES)
 
@@ -59,11 +76,12 @@ async def _read(request: Request, store: StoreDep, target: gsp.GraphName) -> Res
     return Response(body, headers={"Vary": "Accept"}, media_type=f"{media}; charset=utf-8")
 
 
-async def _write(request: Request, store: StoreDep, target: gsp.GraphName, method: str) -> Response:
+async def _write(request: Request, steward: Steward, target: gsp.GraphName, method: str) -> Response:
+    store = steward.store
     existed = gsp.graph_exists(store, target)
     if method == "DELETE":
         if not existed:
-            raise NotFound(f"there is no graph <{target.value}> to delete")
+            raise NotFound(f"there is no graph {gsp.graph_label(target)} to delete")
         change = gsp.change_for_delete(store, target)
     else:
         body = await read_body(request)
@@ -76,7 +94,7 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
         build = gsp.change_for_put if method == "PUT" else gsp.change_for_post
         change = build(store, target, triples)
     release = await commit_change(
-        request, change, kind="graph-store", message=f"{method} {getattr(target, 'value', 'default graph')}"
+        steward, request, change, kind="graph-store", message=f"{method} {getattr(target, 'value', 'default graph')}"
     )
     headers = release_headers(change, release)
     status = 201 if method in ("PUT", "POST") and not existed else 204
@@ -84,12 +102,16 @@ async def _write(request: Request, store: StoreDep, target: gsp.GraphName, metho
 
 
 @router.get("/store", summary="Read a graph (?default or ?graph=IRI)", responses=_READ_RESPONSES)
-async def get_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def get_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     return await _read(request, store, _target(request, graph))
 
 
 @router.head("/store", include_in_schema=False)
-async def head_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def head_graph(
+    request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     return await _read(request, store, _target(request, graph))
 
 
@@ -100,8 +122,10 @@ async def head_graph(request: Request, store: StoreDep, graph: GraphQuery = None
     responses=_WRITE_RESPONSES,
     openapi_extra=RDF_REQUEST_BODY,
 )
-async def put_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
-    return await _write(request, store, _target(request, graph), "PUT")
+async def put_graph(
+    request: Request, steward: StewardDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
+    return await _write(request, steward, _target(request, graph), "PUT")
 
 
 @router.post(
@@ -111,19 +135,23 @@ async def put_graph(request: Request, store: StoreDep, graph: GraphQuery = None,
     responses=_WRITE_RESPONSES,
     openapi_extra=RDF_REQUEST_BODY,
 )
-async def post_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
+async def post_graph(
+    request: Request, steward: StewardDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
     if graph is None and "default" not in request.query_params:
         location = f"{str(request.base_url).rstrip('/')}/store/graphs/{uuid.uuid4()}"
-        response = await _write(request, store, gsp.graph_name(location, False), "POST")
+        response = await _write(request, steward, gsp.graph_name(location, False), "POST")
         response.headers["Location"] = location
         response.status_code = 201
         return response
-    return await _write(request, store, _target(request, graph), "POST")
+    return await _write(request, steward, _target(request, graph), "POST")
 
 
 @router.delete("/store", summary="Delete a graph", dependencies=[Depends(require_writer)], responses=_WRITE_RESPONSES)
-async def delete_graph(request: Request, store: StoreDep, graph: GraphQuery = None, default: DefaultQuery = None):
-    return await _write(request, store, _target(request, graph), "DELETE")
+async def delete_graph(
+    request: Request, steward: StewardDep, graph: GraphQuery = None, default: DefaultQuery = None
+) -> Response:
+    return await _write(request, steward, _target(request, graph), "DELETE")
 
 
 @router.get(
@@ -131,12 +159,12 @@ async def delete_graph(request: Request, store: StoreDep, graph: GraphQuery = No
     summary="Read a graph created by POST (direct identification)",
     responses=_READ_RESPONSES,
 )
-async def get_direct(request: Request, store: StoreDep, graph_id: str):
+async def get_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _read(request, store, _direct(request))
 
 
 @router.head("/store/graphs/{graph_id:path}", include_in_schema=False)
-async def head_direct(request: Request, store: StoreDep, graph_id: str):
+async def head_direct(request: Request, store: StoreDep, graph_id: str) -> Response:
     return await _read(request, store, _direct(request))
 
 
@@ -147,8 +175,8 @@ async def head_direct(request: Request, store: StoreDep, graph_id: str):
     responses=_WRITE_RESPONSES,
     openapi_extra=RDF_REQUEST_BODY,
 )
-async def put_direct(request: Request, store: StoreDep, graph_id: str):
-    return await _write(request, store, _direct(request), "PUT")
+async def put_direct(request: Request, steward: StewardDep, graph_id: str) -> Response:
+    return await _write(request, steward, _direct(request), "PUT")
 
 
 @router.post(
@@ -158,8 +186,8 @@ async def put_direct(request: Request, store: StoreDep, graph_id: str):
     responses=_WRITE_RESPONSES,
     openapi_extra=RDF_REQUEST_BODY,
 )
-async def post_direct(request: Request, store: StoreDep, graph_id: str):
-    return await _write(request, store, _direct(request), "POST")
+async def post_direct(request: Request, steward: StewardDep, graph_id: str) -> Response:
+    return await _write(request, steward, _direct(request), "POST")
 
 
 @router.delete(
@@ -168,5 +196,5 @@ async def post_direct(request: Request, store: StoreDep, graph_id: str):
     dependencies=[Depends(require_writer)],
     responses=_WRITE_RESPONSES,
 )
-async def delete_direct(request: Request, store: StoreDep, graph_id: str):
-    return await _write(request, store, _direct(request), "DELETE")
+async def delete_direct(request: Request, steward: StewardDep, graph_id: str) -> Response:
+    return await _write(request, steward, _direct(request), "DELETE")

@@ -18,12 +18,13 @@ from ccg_graph.formats import Format, negotiate
 from ccg_graph.linked_data.pages import ccgs_per_month, indexed_search
 from ccg_graph.linked_data.svg import national_chart_svg
 from ccg_graph.queries import QueryCatalogue
+from ccg_graph.rdf import media_types
 
 router = APIRouter(tags=["pages"])
 
 _SEARCH_FORMATS = {
-    "text/html": (Format("text/html", "html"), None),
-    "application/json": (Format("application/json", "json"), None),
+    media_types.HTML: (Format(media_types.HTML, "html"), None),
+    media_types.JSON: (Format(media_types.JSON, "json"), None),
 }
 
 

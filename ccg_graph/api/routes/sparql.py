@@ -13,7 +13,7 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ccg_graph.api.answers import answer, make_job
-from ccg_graph.api.deps import SettingsDep, StoreDep
+from ccg_graph.api.deps import SettingsDep, StewardDep, StoreDep
 from ccg_graph.api.routes.query_page import query_page_response
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
@@ -22,30 +22,27 @@ from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.namespaces import PREFIXES
 from ccg_graph.protocol.requests import QueryRequest, UpdateRequest, parse_operation
 from ccg_graph.protocol.service_description import describe_service
+from ccg_graph.rdf import media_types as mt
 from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.results import write_triples
+from ccg_graph.writes.steward import Steward
 from ccg_graph.writes.update import changes_from_update
 
 router = APIRouter(tags=["sparql"])
 
 _QUERY_DOC = "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE)."
-_RESULT_TYPES = {
-    "application/sparql-results+json": {},
-    "application/sparql-results+xml": {},
-    "text/csv": {},
-    "text/tab-separated-values": {},
-    "text/turtle": {},
-    "application/ld+json": {},
+_RESULT_TYPES: dict[str, dict[str, object]] = {
+    m: {} for m in (*(s.media_type for s in mt.RESULT_SYNTAXES), mt.TURTLE, mt.JSON_LD)
 }
 
 
 def wants_html(request: Request) -> bool:
     """A browser asking for the endpoint itself gets the query page; RDF clients get the description."""
     accept = request.headers.get("accept", "").lower()
-    if "text/html" not in accept:
+    if mt.HTML not in accept:
         return False
-    rdf = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples")
-    return not any(media in accept.split("text/html")[0] for media in rdf)
+    rdf = (mt.TURTLE, mt.RDF_XML, mt.JSON_LD, mt.N_TRIPLES)
+    return not any(media in accept.split(mt.HTML)[0] for media in rdf)
 
 
 async def _service_description(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
@@ -82,7 +79,8 @@ async def run_query_operation(request: Request, settings: SettingsDep, operation
     return await answer(request, job, head_only=request.method == "HEAD")
 
 
-async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, operation: UpdateRequest) -> Response:
+async def _run_update(request: Request, steward: Steward, settings: SettingsDep, operation: UpdateRequest) -> Response:
+    store = steward.store
     require_writer(request)
     change = await anyio.to_thread.run_sync(
         lambda: changes_from_update(
@@ -96,7 +94,7 @@ async def _run_update(request: Request, store: StoreDep, settings: SettingsDep, 
             limits=RdfLimits.from_settings(settings),
         )
     )
-    release = await commit_change(request, change, kind="update", message=operation.update[:500])
+    release = await commit_change(steward, request, change, kind="update", message=operation.update[:500])
     headers = release_headers(change, release)
     return Response(status_code=204, headers=headers)
 
@@ -145,11 +143,11 @@ async def sparql_get(
     },
 )
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request, steward: StewardDep, settings: SettingsDep) -> Response:
     body = await read_body(request)
     operation = parse_operation("POST", request.url.query, request.headers.get("content-type"), body)
     if isinstance(operation, UpdateRequest):
-        return await _run_update(request, store, settings, operation)
+        return await _run_update(request, steward, settings, operation)
     assert isinstance(operation, QueryRequest)
     return await run_query_operation(request, settings, operation)
 
@@ -171,9 +169,9 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
         }
     },
 )
-async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_update(request: Request, steward: StewardDep, settings: SettingsDep) -> Response:
     body = await read_body(request)
     operation = parse_operation("POST", request.url.query, request.headers.get("content-type"), body)
     if not isinstance(operation, UpdateRequest):
         raise BadQuery("this endpoint takes updates only: send the query to /sparql")
-    return await _run_update(request, store, settings, operation)
+    return await _run_update(request, steward, settings, operation)

@@ -17,13 +17,13 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ccg_graph.api.deps import StewardDep
 from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import agent_of
 from ccg_graph.errors import BadInput, NotFound, ValidationFailed
-from ccg_graph.history import ReleaseLog
 from ccg_graph.rdf.parser import RdfLimits
-from ccg_graph.submissions import SubmissionLog, media_type_for, retract, submit
+from ccg_graph.submissions import media_type_for
 
 router = APIRouter(tags=["submissions and changes"])
 
@@ -39,17 +39,6 @@ _SUBMISSION_LINKS = {
         "parameters": {"submission_id": "$response.body#/id"},
     },
 }
-
-
-def _history(request: Request) -> ReleaseLog:
-    history = request.app.state.history
-    if history is None:
-        raise NotFound("this deployment keeps no history (its store is not a published build)")
-    return history
-
-
-def _log(request: Request) -> SubmissionLog:
-    return SubmissionLog(request.app.state.settings.build_dir)
 
 
 @router.post(
@@ -71,6 +60,7 @@ def _log(request: Request) -> SubmissionLog:
 )
 async def post_submission(
     request: Request,
+    steward: StewardDep,
     graph: Annotated[str, Query(description="The named graph the data goes into (replacing an earlier submission)")],
     message: Annotated[str, Query(description="What this submission is, for the record")] = "",
     name: Annotated[str, Query(description="The source file's name, for the record")] = "submission",
@@ -79,46 +69,41 @@ async def post_submission(
     if not graph.startswith(("http://", "https://", "urn:")):
         raise BadInput(f"graph={graph!r} must be an absolute IRI")
     media = media_type_for(name, request.headers.get("content-type"))
-    store = request.app.state.store
+    agent = agent_of(request)
     try:
         record = await anyio.to_thread.run_sync(
-            lambda: submit(
-                store,
+            lambda: steward.submit(
                 data=body,
                 source_name=name,
                 media=media,
                 graph=graph,
                 message=message[:2000],
-                agent=agent_of(request),
-                gate=request.app.state.write_gate,
-                log=_log(request),
-                history=request.app.state.history,
+                agent=agent,
                 limits=RdfLimits.from_settings(request.app.state.settings),
             )
         )
     except ValidationFailed as refused:
         record = getattr(refused, "submission", None)
-        body = {"error": "ValidationFailed", "message": str(refused)}
+        refusal: dict[str, object] = {"error": "ValidationFailed", "message": str(refused)}
         if record is not None:
-            body["submission"] = asdict(record)
-            body["report"] = record.report
-        return JSONResponse(body, status_code=422)
+            refusal["submission"] = asdict(record)
+            refusal["report"] = record.report
+        return JSONResponse(refusal, status_code=422)
     status = 201 if record.status == "accepted" else 200
     headers = {"Location": str(request.url_for("get_submission", submission_id=record.id))}
     return JSONResponse(asdict(record), status_code=status, headers=headers)
 
 
 @router.get("/submissions", summary="Every submission attempt, newest first")
-def list_submissions(request: Request) -> list[dict[str, object]]:
-    records = _log(request).all(request.app.state.history)
+def list_submissions(steward: StewardDep) -> list[dict[str, object]]:
+    records = steward.submissions.all(steward.history)
     summary_fields = ("id", "graph", "status", "agent", "time", "message", "added", "removed", "release")
     return [{k: asdict(r)[k] for k in summary_fields} for r in reversed(records)]
 
 
 @router.get("/submissions/{submission_id}", summary="One submission with its report and diff")
-def get_submission(request: Request, submission_id: str) -> dict[str, object]:
-    history = request.app.state.history
-    for record in _log(request).all(history):
+def get_submission(steward: StewardDep, submission_id: str) -> dict[str, object]:
+    for record in steward.submissions.all(steward.history):
         if record.id == submission_id:
             return asdict(record)
     raise NotFound(f"no submission {submission_id!r}")
@@ -131,21 +116,12 @@ def get_submission(request: Request, submission_id: str) -> dict[str, object]:
     responses={200: {}, 401: {}, 403: {}, 404: {}, 422: {}},
 )
 async def retract_submission(
-    request: Request, submission_id: str, message: Annotated[str, Query()] = ""
+    request: Request, steward: StewardDep, submission_id: str, message: Annotated[str, Query()] = ""
 ) -> JSONResponse:
-    log = _log(request)
-    record = log.get(submission_id)
-    store = request.app.state.store
+    record = steward.submissions.get(submission_id)
+    agent = agent_of(request)
     retraction = await anyio.to_thread.run_sync(
-        lambda: retract(
-            store,
-            graph=record.graph,
-            message=message[:2000],
-            agent=agent_of(request),
-            gate=request.app.state.write_gate,
-            log=log,
-            history=request.app.state.history,
-        )
+        lambda: steward.retract(graph=record.graph, message=message[:2000], agent=agent)
     )
     return JSONResponse(asdict(retraction))
 
@@ -167,9 +143,10 @@ def _patch_rows(patch: str) -> tuple[list[str], list[str]]:
 )
 def changes(
     request: Request,
+    steward: StewardDep,
     since: Annotated[str | None, Query(description="The last release the client has ('build' for the dump)")] = None,
 ) -> Response:
-    history = _history(request)
+    history = steward.releases()
     releases = history.since(since)
     accept = request.headers.get("accept", "")
     if any(t in accept for t in PATCH_TYPES):

@@ -25,19 +25,21 @@ from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body
 from ccg_graph.formats import Format, negotiate
+from ccg_graph.rdf import media_types as mt
 from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_body
+from ccg_graph.validation import validate_on_its_own
 from ccg_graph.validation.outcome import ValidationOutcome
-from ccg_graph.validation.service import validate_on_its_own
 
 router = APIRouter(tags=["validation"])
 
+#: A SHACL report as JSON (the default), as the standard sh:ValidationReport (Turtle, JSON-LD), or as text.
 REPORT_FORMATS: dict[str, tuple[Format, str]] = {
-    "application/json": (Format("application/json", "json"), "as_json"),
-    "text/turtle": (Format("text/turtle", "turtle"), "as_turtle"),
-    "application/ld+json": (Format("application/ld+json", "jsonld"), "as_jsonld"),
-    "text/plain": (Format("text/plain", "text"), "as_text"),
+    mt.JSON: (Format(mt.JSON, "json"), "as_json"),
+    mt.TURTLE: (Format(mt.TURTLE, "turtle"), "as_turtle"),
+    mt.JSON_LD: (Format(mt.JSON_LD, "jsonld"), "as_jsonld"),
+    mt.PLAIN_TEXT: (Format(mt.PLAIN_TEXT, "text"), "as_text"),
 }
-REPORT_ALIASES = {"application/x-turtle": "text/turtle"}
+REPORT_ALIASES = {alias: mt.TURTLE for alias in mt.SERVED_RDF[mt.TURTLE].aliases}
 
 
 @router.post(

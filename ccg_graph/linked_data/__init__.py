@@ -1,0 +1,1 @@
+"""Linked data: IRIs, content negotiation, JSON-LD, the pages' view-models, the dataset description, the dumps."""
