@@ -265,10 +265,10 @@ def _local_answer(
     import pyoxigraph as ox
 
     from ccg_graph.client.frames import frame_from_json
+    from ccg_graph.replication.follower import deployment_store
     from ccg_graph.results import write_triples
-    from ccg_graph.store.select import configured_store
 
-    store = configured_store(settings)
+    store = deployment_store(settings)
     try:
         result = store.query(text, bindings=bindings)
         if result.boolean is not None:
@@ -449,7 +449,7 @@ def submit(
     atomically into its own named graph with a PROV record. Exit 1 (and nothing written) if it does not."""
     from ccg_graph.errors import ValidationFailed
     from ccg_graph.rdf.parser import RdfLimits
-    from ccg_graph.store.select import configured_store
+    from ccg_graph.replication.follower import deployment_store
     from ccg_graph.submissions import SubmissionRecord, media_type_for
     from ccg_graph.writes.steward import Steward
 
@@ -458,7 +458,7 @@ def submit(
     def run() -> SubmissionRecord:
         if not file.is_file():
             raise BadInput("no such file", path=file)
-        store = configured_store(settings)
+        store = deployment_store(settings)
         try:
             return Steward.for_store(store, settings).submit(
                 data=file.read_bytes(),
@@ -490,14 +490,14 @@ def retract(
     build_dir: BuildDirOption = None,
 ) -> None:
     """Remove a submitted graph (validated and recorded like any change)."""
-    from ccg_graph.store.select import configured_store
+    from ccg_graph.replication.follower import deployment_store
     from ccg_graph.submissions import SubmissionRecord
     from ccg_graph.writes.steward import Steward
 
     settings = _settings(build_dir)
 
     def run() -> SubmissionRecord:
-        store = configured_store(settings)
+        store = deployment_store(settings)
         try:
             return Steward.for_store(store, settings).retract(graph=graph, message=message, agent=_cli_agent())
         finally:

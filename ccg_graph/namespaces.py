@@ -14,6 +14,17 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
 
 DEF_BASE = "https://w3id.org/ccg-graph/def#"
+#: How the kinds of NHS body are named for people (pages, search hits), by their class's local name under DEF_BASE.
+KIND_LABELS = {
+    "NHSEnglandRegion": "NHS England region",
+    "NHSEnglandAreaTeam": "NHS England area team",
+    "NHSEnglandLocalOffice": "NHS England local office",
+    "ClinicalCommissioningGroup": "Clinical commissioning group",
+    "PrimaryCareTrust": "Primary care trust",
+    "IntegratedCareBoard": "Integrated care board",
+    "GPPractice": "GP practice",
+    "SubICBLocation": "Sub-ICB location",
+}
 ID_BASE = "https://w3id.org/ccg-graph/id/"
 ONTOLOGY_IRI = "https://w3id.org/ccg-graph/def"
 SHAPES_IRI = "https://w3id.org/ccg-graph/shapes"

@@ -38,9 +38,8 @@ from ccg_graph.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
 from ccg_graph.queries import QueryCatalogue
 from ccg_graph.replication import routes as replication
-from ccg_graph.replication.follower import follow_primary
+from ccg_graph.replication.follower import deployment_store, follow_primary
 from ccg_graph.store import Store
-from ccg_graph.store.select import configured_store
 from ccg_graph.writes.steward import Steward
 
 
@@ -70,12 +69,13 @@ async def prepare_write_gate(settings: Settings) -> None:
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; it opens the store `settings` name (`configured_store`) unless a `store` is given."""
+    """Build the app; it opens the store `settings` name (`deployment_store`: a replica's, or `configured_store`)
+    unless a `store` is given."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else configured_store(settings)
+        app.state.store = store if store is not None else deployment_store(settings)
         app.state.executor = make_executor(settings, app.state.store)
         app.state.steward = Steward.for_store(app.state.store, settings)  # a replica's keeps no history
         app.state.replica = follow_primary(settings, app.state.store)

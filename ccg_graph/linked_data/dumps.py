@@ -58,6 +58,18 @@ class DumpFiles:
         self._lock = threading.Lock()
         self._sums: dict[Path, tuple[int, int, str]] = {}
 
+    @classmethod
+    def of(cls, state: object) -> DumpFiles:
+        """The one `DumpFiles` of an application, kept on its `state` (which has its ``settings``), so that every
+        route that serves or reads the dumps (the dataset routes, the replication snapshot) shares its checksums."""
+        files = getattr(state, "dump_files", None)
+        if not isinstance(files, DumpFiles):
+            settings = getattr(state, "settings")  # noqa: B009 - an application state, typed by what it holds
+            assert isinstance(settings, Settings)
+            files = cls(settings)
+            setattr(state, "dump_files", files)  # noqa: B010
+        return files
+
     def checksum(self, path: Path) -> str:
         """The SHA-256 of `path`, recomputed only when its size or modification time changes."""
         stat = path.stat()

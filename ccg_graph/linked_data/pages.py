@@ -16,7 +16,7 @@ from ccg_graph.errors import NotFound
 from ccg_graph.linked_data.figures import Lineage, LineageNode, Spell, Timeline, TimelineEvent
 from ccg_graph.linked_data.iris import local_url
 from ccg_graph.linked_data.lookup import Link, Linker, rows, short_name, value, values_block
-from ccg_graph.namespaces import DEF_BASE, ONTOLOGY_IRI
+from ccg_graph.namespaces import DEF_BASE, KIND_LABELS, ONTOLOGY_IRI
 from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.places.search import SearchIndex
 from ccg_graph.store import Store
@@ -25,17 +25,6 @@ PAGE_SIZE = 50
 VALUES_SHOWN = 25
 CCG_CLASS = DEF_BASE + "ClinicalCommissioningGroup"
 LINEAGE_CLASSES = {CCG_CLASS, DEF_BASE + "PrimaryCareTrust", DEF_BASE + "IntegratedCareBoard"}
-#: How the kinds of NHS England body that oversaw CCGs are named on pages.
-KIND_LABELS = {
-    "NHSEnglandRegion": "NHS England region",
-    "NHSEnglandAreaTeam": "NHS England area team",
-    "NHSEnglandLocalOffice": "NHS England local office",
-    "ClinicalCommissioningGroup": "Clinical commissioning group",
-    "PrimaryCareTrust": "Primary care trust",
-    "IntegratedCareBoard": "Integrated care board",
-    "GPPractice": "GP practice",
-    "SubICBLocation": "Sub-ICB location",
-}
 _TITLE_PREDICATES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 
 

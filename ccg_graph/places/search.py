@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.namespaces import DEF_BASE
+from ccg_graph.namespaces import DEF_BASE, KIND_LABELS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The SPARQL functions (see docs/places.md): ccg:textMatch(text, query) and ccg:searchRank(iri, query).
@@ -155,8 +155,6 @@ def _day(term: object) -> date | None:
 
 
 def _kind_label(term: object) -> str:
-    from ccg_graph.linked_data.pages import KIND_LABELS
-
     if not isinstance(term, ox.NamedNode):
         return ""
     name = term.value.removeprefix(DEF_BASE)

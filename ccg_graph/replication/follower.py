@@ -40,7 +40,9 @@ from ccg_graph.replication.store import (
     current_record,
     install_snapshot,
 )
+from ccg_graph.store.base import Store
 from ccg_graph.store.published import BASE_GENERATION
+from ccg_graph.store.select import configured_store
 
 logger = logging.getLogger("ccg_graph.replication")
 
@@ -215,6 +217,14 @@ def open_replica_store(settings: Settings) -> ReplicaStore:
         finally:
             client.close()
     return ReplicaStore(settings.build_dir)
+
+
+def deployment_store(settings: Settings) -> Store:
+    """The store this process serves: a replica's (`open_replica_store`) when `Settings.replica_of` names a
+    primary, else the one `Settings.store` names (`ccg_graph.store.select.configured_store`)."""
+    if settings.replica_of:
+        return open_replica_store(settings)
+    return configured_store(settings)
 
 
 @dataclass

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from ccg_graph.api.routes.dataset import dump_files
 from ccg_graph.errors import NotFound
+from ccg_graph.linked_data.dumps import DumpFiles
 from ccg_graph.replication.snapshot import PrimaryStatus, SnapshotMaker
 from ccg_graph.store.published import PublishedStore
 
@@ -33,7 +33,7 @@ def snapshot_maker(request: Request) -> SnapshotMaker:
         raise NotFound("replication needs the embedded store (published generations); this server has none")
     maker = getattr(state, "snapshot_maker", None)
     if maker is None or maker.store is not store:
-        maker = state.snapshot_maker = SnapshotMaker(state.settings, store, dump_files(request))
+        maker = state.snapshot_maker = SnapshotMaker(state.settings, store, DumpFiles.of(state))
     return maker
 
 

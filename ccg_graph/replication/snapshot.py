@@ -122,13 +122,13 @@ class SnapshotMaker:
 class _HashingWriter:
     """A binary file wrapper that hashes every byte written through it."""
 
-    def __init__(self, raw: object) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
         self.digest = hashlib.sha256()
 
     def write(self, data: bytes) -> int:
         self.digest.update(data)
-        return self.raw.write(data)  # type: ignore[attr-defined,no-any-return]
+        return self.raw.write(data)
 
     def flush(self) -> None:
-        self.raw.flush()  # type: ignore[attr-defined]
+        self.raw.flush()

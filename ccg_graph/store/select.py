@@ -1,17 +1,24 @@
-"""Which store a process uses, chosen by `Settings.store`: the published embedded store or a SPARQL server."""
+"""Which store a process uses, chosen by `Settings.store`: the published embedded store or a SPARQL server.
+
+A read replica's store (`Settings.replica_of`) is not chosen here: opening it may first fetch the primary's
+snapshot, which is the replication layer's work (`ccg_graph.replication.follower.deployment_store`, which
+comes back here for every other deployment).
+"""
 
 from __future__ import annotations
 
 from ccg_graph.config import Settings
+from ccg_graph.errors import CCGGraphError
 from ccg_graph.store.base import Store
 
 
 def configured_store(settings: Settings) -> Store:
     """The store the settings name: ``embedded`` (the published generations under `build_dir`) or ``sparql``."""
     if settings.replica_of:
-        from ccg_graph.replication.follower import open_replica_store
-
-        return open_replica_store(settings)
+        raise CCGGraphError(
+            "a read replica's store is opened by ccg_graph.replication.follower.deployment_store (it boots from "
+            "the primary's snapshot), not by configured_store"
+        )
     if settings.store == "sparql":
         from ccg_graph.store.remote import SparqlStore
 

@@ -7,10 +7,12 @@ import pytest
 
 from ccg_graph.errors import BadInput, UnsupportedMediaType
 from ccg_graph.protocol import graph_store as gsp
+from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.store import EmbeddedStore
 
 G = ox.NamedNode("urn:ccg-graph:test:graph")
 S, P = ox.NamedNode("urn:s"), ox.NamedNode("urn:p")
+LIMITS = RdfLimits()
 
 
 @pytest.fixture
@@ -40,8 +42,8 @@ def test_put_replaces_the_graph_post_merges_delete_empties(store: EmbeddedStore)
 
 
 def test_a_body_is_read_in_any_readable_syntax_with_relative_iris_resolved() -> None:
-    turtle = gsp.parse_rdf_body(b"<s> <p> 'o' .", "text/turtle; charset=utf-8", "http://example.org/")
-    ntriples = gsp.parse_rdf_body(b'<http://example.org/s> <http://example.org/p> "o" .\n', "text/plain", None)
+    turtle = gsp.parse_rdf_body(b"<s> <p> 'o' .", "text/turtle; charset=utf-8", "http://example.org/", LIMITS)
+    ntriples = gsp.parse_rdf_body(b'<http://example.org/s> <http://example.org/p> "o" .\n', "text/plain", None, LIMITS)
     assert (
         turtle
         == ntriples
@@ -58,12 +60,12 @@ def test_each_part_of_a_multipart_body_is_read() -> None:
         "Content-Type: application/n-triples\r\n\r\n<urn:b> <urn:p> <urn:c> .\r\n"
         f"--{boundary}--\r\n"
     ).encode()
-    triples = gsp.parse_rdf_body(body, f"multipart/form-data; boundary={boundary}", None)
+    triples = gsp.parse_rdf_body(body, f"multipart/form-data; boundary={boundary}", None, LIMITS)
     assert {t.subject for t in triples} == {ox.NamedNode("urn:a"), ox.NamedNode("urn:b")}
 
 
 def test_a_syntax_error_is_bad_input_and_an_unknown_media_type_is_refused() -> None:
     with pytest.raises(BadInput):
-        gsp.parse_rdf_body(b"<s> <p> .", "text/turtle", "http://example.org/")
+        gsp.parse_rdf_body(b"<s> <p> .", "text/turtle", "http://example.org/", LIMITS)
     with pytest.raises(UnsupportedMediaType):
-        gsp.parse_rdf_body(b"a,b\n", "text/csv", None)
+        gsp.parse_rdf_body(b"a,b\n", "text/csv", None, LIMITS)

@@ -35,11 +35,7 @@ router = APIRouter(tags=["dataset"])
 
 
 def dump_files(request: Request) -> DumpFiles:
-    state = request.app.state
-    files = getattr(state, "dump_files", None)
-    if files is None:
-        files = state.dump_files = DumpFiles(state.settings)
-    return files
+    return DumpFiles.of(request.app.state)
 
 
 def _describe(request: Request, store: Store, media: str) -> Response:

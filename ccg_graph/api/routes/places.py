@@ -15,7 +15,7 @@ from ccg_graph.api.caching import conditional_response
 from ccg_graph.api.deps import StoreDep
 from ccg_graph.api.representations import html_response, per_build, public_base
 from ccg_graph.linked_data.iris import local_url
-from ccg_graph.places.atlas import Atlas
+from ccg_graph.places.atlas import Atlas, Boundary
 from ccg_graph.places.maps import geojson
 from ccg_graph.places.search import SearchIndex
 from ccg_graph.places.service import (
@@ -149,7 +149,7 @@ def suggest(
     ]
 
 
-def _boundaries_for(request: Request, store: Store, day: date, layer: str) -> list:  # type: ignore[type-arg]
+def _boundaries_for(request: Request, store: Store, day: date, layer: str) -> list[Boundary]:
     return atlas_of(request, store).on(day, layer_kind(day, layer)) if day >= CCG_ERA_START else []
 
 
