@@ -24,6 +24,7 @@ from ccg_graph.api.routes import (
     graph_store,
     health,
     pages,
+    quality,
     queries,
     query_page,
     resources,
@@ -132,6 +133,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(pages.router, responses=COMMON_ERRORS)
     app.include_router(resources.router, responses=COMMON_ERRORS)
     app.include_router(dataset.router, responses=COMMON_ERRORS)
+    app.include_router(quality.router, responses=COMMON_ERRORS)
     app.add_middleware(LinkedDataGZip)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
