@@ -92,7 +92,7 @@ def assemble(settings: Settings, progress: Progress, *, national: bool = True) -
         ONTOLOGY_GRAPH,
         ontology_files,
         root,
-        "The ccg-graph ontology",
+        "ccg-graph ontology",  # the label ontology/ccg.ttl gives it, so the graph keeps one label
         "Loaded unchanged from the ontology files of the repository: the terms as this project defines them.",
     )
     progress("shapes")
@@ -101,7 +101,7 @@ def assemble(settings: Settings, progress: Progress, *, national: bool = True) -
         URIRef(SHAPES_IRI),
         shapes_files,
         root,
-        "The ccg-graph SHACL shapes",
+        "ccg-graph shapes",  # the label shapes/index.ttl gives it
         "Loaded unchanged from the shapes files of the repository: the rules data is checked against.",
     )
     progress("core graph")

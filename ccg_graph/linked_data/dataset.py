@@ -43,15 +43,26 @@ class GraphSize:
     iri: str
     label: str
     triples: int
+    basis: str = ""  # the graph's ccg:basis: how its statements are known
 
 
 def graph_sizes(store: Store) -> list[GraphSize]:
     found = rows(
         store,
-        """SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?l) AS ?label) WHERE {
-             GRAPH ?g { ?s ?p ?o } OPTIONAL { ?g rdfs:label ?l } } GROUP BY ?g ORDER BY ?g""",
+        """SELECT ?g ?n (SAMPLE(?l) AS ?label) (SAMPLE(?b) AS ?basis) WHERE {
+             { SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
+             OPTIONAL { ?g rdfs:label ?l } OPTIONAL { ?g ccg:basis ?b } }
+           GROUP BY ?g ?n ORDER BY ?g""",
     )
-    return [GraphSize(r["g"].value, r["label"].value if r["label"] else "", int(r["n"].value)) for r in found]
+    return [
+        GraphSize(
+            r["g"].value,
+            r["label"].value if r["label"] else "",
+            int(r["n"].value),
+            r["basis"].value if r["basis"] else "",
+        )
+        for r in found
+    ]
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -129,6 +140,8 @@ def describe_dataset(store: Store, dumps: DumpFiles, base: str, quads: int, size
         add(graph, VOID + "triples", _int(size.triples))
         if size.label:
             add(graph, RDFS + "label", ox.Literal(size.label, language="en"))
+        if size.basis:
+            add(graph, DEF_BASE + "basis", _n(size.basis))
 
     for row in rows(
         store,
