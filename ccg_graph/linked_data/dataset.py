@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ccg_graph import __version__
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
-from ccg_graph.linked_data.lookup import rows
+from ccg_graph.linked_data.lookup import rows, value
 from ccg_graph.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI
 from ccg_graph.store import Store
 
@@ -55,12 +55,7 @@ def graph_sizes(store: Store) -> list[GraphSize]:
            GROUP BY ?g ?n ORDER BY ?g""",
     )
     return [
-        GraphSize(
-            r["g"].value,
-            r["label"].value if r["label"] else "",
-            int(r["n"].value),
-            r["basis"].value if r["basis"] else "",
-        )
+        GraphSize(value(r["g"]) or "", value(r["label"]) or "", int(value(r["n"]) or 0), value(r["basis"]) or "")
         for r in found
     ]
 
