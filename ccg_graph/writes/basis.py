@@ -44,19 +44,24 @@ def with_basis(store: Store, change: ChangeSet) -> ChangeSet:
     result = ChangeSet(added=set(change.added), removed=set(change.removed))
     touched = {q.graph_name for q in change.added | change.removed if isinstance(q.graph_name, ox.NamedNode)}
     touched.discard(WRITES_GRAPH)
-    needs_description = False
+    if not touched:
+        return result
     for graph in sorted(touched, key=str):
         described = ox.Quad(graph, BASIS, SOURCE_RECORD, WRITES_GRAPH)
         if any(q.graph_name == graph for q in change.added) and not _has_basis(store, graph, change):
             result.add(described)
-            needs_description = True
         elif store.contains(described) and _emptied(store, graph, change):
             result.remove(described)
-    if needs_description:
-        for quad in (
-            ox.Quad(WRITES_GRAPH, BASIS, SOURCE_RECORD, WRITES_GRAPH),
-            ox.Quad(WRITES_GRAPH, RDFS_COMMENT, WRITTEN, WRITES_GRAPH),
-        ):
-            if not store.contains(quad):
-                result.add(quad)
+    # The writes graph describes itself while it describes any graph, and goes when it describes none.
+    own = [
+        ox.Quad(WRITES_GRAPH, BASIS, SOURCE_RECORD, WRITES_GRAPH),
+        ox.Quad(WRITES_GRAPH, RDFS_COMMENT, WRITTEN, WRITES_GRAPH),
+    ]
+    stated = {q for q in store.quads_for_pattern(None, BASIS, None, WRITES_GRAPH) if q.subject != WRITES_GRAPH}
+    stated = (stated - result.removed) | {q for q in result.added if q.graph_name == WRITES_GRAPH and q not in own}
+    for quad in own:
+        if stated and not store.contains(quad):
+            result.add(quad)
+        elif not stated and store.contains(quad):
+            result.remove(quad)
     return result
