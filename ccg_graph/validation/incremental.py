@@ -19,6 +19,7 @@ targeting (measured in bench/incremental_validation.py).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from functools import lru_cache
@@ -36,9 +37,19 @@ from ccg_graph.validation.parse import ParsedRdf, read_files
 from ccg_graph.validation.reach import ReachPlan, compile_shapes
 from ccg_graph.validation.targeting import FocusedValidator
 
+#: rdflib's SPARQL parser is not thread-safe: the background warm-up (api.app.warm_validation) and the first
+#: write would otherwise compile the shapes' queries at once and corrupt each other's parse. The second
+#: caller waits, then finds the compiled result in the cache.
+_COMPILING = threading.RLock()
+
+
+def _plan_for(shapes_dir: str) -> ReachPlan:
+    with _COMPILING:
+        return _compiled_plan(shapes_dir)
+
 
 @lru_cache(maxsize=4)
-def _plan_for(shapes_dir: str) -> ReachPlan:
+def _compiled_plan(shapes_dir: str) -> ReachPlan:
     return compile_shapes(load_shapes(Path(shapes_dir)))
 
 
@@ -47,8 +58,13 @@ def reach_plan(settings: Settings) -> ReachPlan:
     return _plan_for(str(settings.shapes_dir.resolve()))
 
 
-@lru_cache(maxsize=4)
 def _validator_for(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
+    with _COMPILING:
+        return _built_validator(shapes_dir, ontology_dir)
+
+
+@lru_cache(maxsize=4)
+def _built_validator(shapes_dir: str, ontology_dir: str) -> FocusedValidator:
     return FocusedValidator(load_shapes(Path(shapes_dir)), load_ontology(Path(ontology_dir)))
 
 

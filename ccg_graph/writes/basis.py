@@ -2,9 +2,10 @@
 
 The build describes its own graphs in the provenance graph. A write (SPARQL Update, Graph Store Protocol)
 can create a graph the build never made; what lands there is what an authorised client sent, so it is a
-source record of that request, stated in the graph ``id:graph/writes`` (itself a source record of the
-writes). Submissions state their own, richer record (see `ccg_graph.submissions`). A write that empties a
-graph this module described also takes the description away, so no basis outlives its graph.
+source record of that request (the release log names the agent and time), stated in the graph
+``id:graph/writes``, itself a source record of the writes while it describes any graph. Submissions state
+their own, richer record (see `ccg_graph.submissions`). A write that empties a graph this module described
+also takes the description away, so no basis outlives its graph.
 """
 
 from __future__ import annotations
@@ -18,12 +19,6 @@ from ccg_graph.writes.changes import ChangeSet
 WRITES_GRAPH = ox.NamedNode(str(source_graph_iri("writes")))
 BASIS = ox.NamedNode(str(CCG.basis))
 SOURCE_RECORD = ox.NamedNode(str(CCG.SourceRecord))
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-WRITTEN = ox.Literal(
-    "Written through the write API (SPARQL Update or the Graph Store Protocol) by a holder of the update token: "
-    "a record of what the client sent; the release log names the agent and time.",
-    language="en",
-)
 
 
 def _has_basis(store: Store, graph: ox.NamedNode, change: ChangeSet) -> bool:
@@ -53,10 +48,7 @@ def with_basis(store: Store, change: ChangeSet) -> ChangeSet:
         elif store.contains(described) and _emptied(store, graph, change):
             result.remove(described)
     # The writes graph describes itself while it describes any graph, and goes when it describes none.
-    own = [
-        ox.Quad(WRITES_GRAPH, BASIS, SOURCE_RECORD, WRITES_GRAPH),
-        ox.Quad(WRITES_GRAPH, RDFS_COMMENT, WRITTEN, WRITES_GRAPH),
-    ]
+    own = [ox.Quad(WRITES_GRAPH, BASIS, SOURCE_RECORD, WRITES_GRAPH)]
     stated = {q for q in store.quads_for_pattern(None, BASIS, None, WRITES_GRAPH) if q.subject != WRITES_GRAPH}
     stated = (stated - result.removed) | {q for q in result.added if q.graph_name == WRITES_GRAPH and q not in own}
     for quad in own:
