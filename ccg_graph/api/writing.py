@@ -7,6 +7,7 @@ from fastapi import Request
 
 from ccg_graph.history import Release, ReleaseLog
 from ccg_graph.store.base import Store
+from ccg_graph.writes.basis import with_basis
 from ccg_graph.writes.changes import ChangeSet
 
 
@@ -32,20 +33,26 @@ async def commit_change(
     store: Store = request.app.state.store
     log: ReleaseLog | None = request.app.state.history
     gate = request.app.state.write_gate
-    added = sorted(change.added, key=str)
-    removed = sorted(change.removed, key=str)
     agent = agent_of(request)
     recorded: list[Release] = []
 
-    def record(generation: str) -> None:
-        if log is not None:
-            recorded.append(
-                log.record(
-                    generation, kind=kind, agent=agent, message=message, added=added, removed=removed, extra=extra
-                )
-            )
+    def described_and_committed() -> str:
+        # Every graph the write creates gets its basis (see `ccg_graph.writes.basis`).
+        described = with_basis(store, change)
+        added = sorted(described.added, key=str)
+        removed = sorted(described.removed, key=str)
 
-    name = await anyio.to_thread.run_sync(lambda: store.commit(added, removed, validate=gate, before_publish=record))
+        def record(generation: str) -> None:
+            if log is not None:
+                recorded.append(
+                    log.record(
+                        generation, kind=kind, agent=agent, message=message, added=added, removed=removed, extra=extra
+                    )
+                )
+
+        return store.commit(added, removed, validate=gate, before_publish=record)
+
+    name = await anyio.to_thread.run_sync(described_and_committed)
     return recorded[0] if recorded else name
 
 

@@ -324,3 +324,20 @@ def test_head_answers_the_headers_without_a_body(ld_client: TestClient) -> None:
     head = ld_client.head("/id/ccg/03V", headers={"accept": "text/turtle"})
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == get.headers["etag"] and head.headers["link"] == get.headers["link"]
+
+
+def test_a_replaced_iri_answers_301_to_its_replacement(ld_client: TestClient) -> None:
+    old = ld_client.get("/id/commissioning/00C/rehabilitation", follow_redirects=False)
+    assert old.status_code == 301
+    assert old.headers["location"].endswith("/id/duty/ccg/rehabilitation")
+    new = ld_client.get(old.headers["location"], headers={"Accept": "text/turtle"})
+    assert new.status_code == 200 and "StatutoryRequirement" in new.text
+
+
+def test_pages_and_json_ld_show_the_basis_beside_the_facts(ld_client: TestClient) -> None:
+    page = ld_client.get("/id/ccg/00C/governing-body/post/registered-nurse", headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert "required by statute" in page.text and "holder not recorded" in page.text
+    document = ld_client.get("/id/ccg/00C", headers={"Accept": "application/ld+json"})
+    assert document.status_code == 200
+    assert "statedIn" in document.text and "SourceRecord" in document.text

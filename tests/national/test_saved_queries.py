@@ -145,7 +145,21 @@ def test_services_and_governance(national_store: EmbeddedStore) -> None:
     reserved = {r["name"] for r in scheme if r["reserved_to"]}
     assert "General practice contracts" in reserved and "Public health" not in reserved
     posts = run(national_store, "governing-body", ccg=ID + "ccg/00C")
-    assert len(posts) == 7
+    assert len(posts) == 8
+    roles = {r["role"].rsplit("#", 1)[-1]: r for r in posts}
+    assert "GPRepresentativeRole" in roles and not any(r["holder"] for r in posts)
+    assert roles["RegisteredNurseRole"]["basis"] == (
+        "required by NHS (Clinical Commissioning Groups) Regulations 2012, reg. 11; holder not recorded"
+    )
+
+
+def test_ccg_services_apply_the_national_scheme_to_the_ccg_life(national_store: EmbeddedStore) -> None:
+    # 13T opened on its merger date, 1 April 2015, and lasted to the abolition.
+    rows = run(national_store, "ccg-services", ccg=ID + "ccg/13T")
+    assert len(rows) == 8
+    assert {(r["from"], r["to"], r["basis"]) for r in rows} == {
+        ("2015-04-01", "2022-06-30", "https://w3id.org/ccg-graph/def#StatutoryRequirement")
+    }
 
 
 def test_populations_and_provenance(national_store: EmbeddedStore) -> None:
@@ -198,3 +212,11 @@ def test_locate(national_store: EmbeddedStore) -> None:
     after = {(r["kind"], r["code"]) for r in run(national_store, "locate", as_of="2022-08-01", **corby)}
     assert after == {("ICB", "QPM"), ("sub-ICB location", "78H")}
     assert run(national_store, "locate", as_of="2012-06-01", **corby) == []
+
+
+def test_local_government_and_disease_register_queries_answer(national_store: EmbeddedStore) -> None:
+    # Checked against the raw files in test_local_government.py and test_disease_registers.py.
+    assert len(run(national_store, "local-authorities-on", as_of="2021-04-01")) > 300
+    boards = run(national_store, "ccg-health-and-wellbeing-boards-on", ccg=ID + "ccg/03V", as_of="2019-10-01")
+    assert boards and abs(sum(float(b["share"]) for b in boards) - 1) < 1e-5
+    assert len(run(national_store, "ccg-disease-registers", ccg=ID + "ccg/00C")) == 24

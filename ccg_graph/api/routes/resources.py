@@ -12,6 +12,7 @@ import json
 from datetime import date
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 from markupsafe import Markup
 
@@ -28,7 +29,7 @@ from ccg_graph.api.routes.places import ccg_page_maps
 from ccg_graph.errors import NotFound
 from ccg_graph.linked_data.context import context_document
 from ccg_graph.linked_data.describe import describe
-from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, iri_for_shape
+from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, iri_for_shape, local_url
 from ccg_graph.linked_data.lookup import Linker
 from ccg_graph.linked_data.negotiation import HTML, choose, split_extension
 from ccg_graph.linked_data.pages import ccg_page, is_ccg, resource_page
@@ -81,8 +82,13 @@ def answer(
     page: int = 1,
     as_of: date | None = None,
 ) -> Response:
-    """Negotiate, then answer 304, the RDF description, or the HTML page of `iri`."""
+    """Negotiate, then answer 304, the RDF description, or the HTML page of `iri`; an IRI the graph says only
+    was replaced (``dcterms:isReplacedBy``) answers 301 to its replacement."""
     media = choose(request.headers.get("accept"), mediatype, extension_media)
+    replacement = replaced_by(store, iri)
+    if replacement is not None:
+        target = local_url(replacement, public_base(request))
+        return Response(status_code=301, headers={"Location": target, "Link": f'<{target}>; rel="successor-version"'})
 
     def make() -> Response:
         if media == HTML:
@@ -96,6 +102,27 @@ def answer(
         return response
 
     return conditional_response(request, store, (iri, media, str(page), str(as_of)), make)
+
+
+_REPLACED = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?new WHERE {
+  ?old dcterms:isReplacedBy ?new .
+  FILTER NOT EXISTS { ?old ?p ?o . FILTER (?p != dcterms:isReplacedBy) }
+} LIMIT 2
+"""
+
+
+def replaced_by(store: Store, iri: str) -> str | None:
+    """The IRI that replaced `iri`, when the graph says nothing else about it (old IRIs keep resolving)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return None
+    result = store.query(_REPLACED, bindings={"old": node})
+    assert result.solutions is not None
+    found = [solution["new"] for solution in result.solutions]
+    return found[0].value if len(found) == 1 and isinstance(found[0], ox.NamedNode) else None
 
 
 def page_response(request: Request, store: Store, iri: str, page: int, as_of: date | None) -> Response:
