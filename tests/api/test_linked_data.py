@@ -324,3 +324,22 @@ def test_head_answers_the_headers_without_a_body(ld_client: TestClient) -> None:
     head = ld_client.head("/id/ccg/03V", headers={"accept": "text/turtle"})
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == get.headers["etag"] and head.headers["link"] == get.headers["link"]
+
+
+def test_ccg_page_shows_money_and_support_and_providers_show_commissioners(
+    ld_client: TestClient, national_store: EmbeddedStore
+) -> None:
+    [row] = national_store.query(
+        "PREFIX ccg: <https://w3id.org/ccg-graph/def#> SELECT ?ccg ?trust ?csu WHERE { "
+        "?r ccg:purchaser ?ccg ; ccg:provider ?trust ; ccg:relationBasis ccg:PaymentEvidence . "
+        "?ccg ccg:supportedBy ?csu . ?a ccg:allocatedTo ?ccg } LIMIT 1"
+    ).solutions
+    page = ld_client.get(row["ccg"].value[len(ID_BASE) - 4 :], headers={"accept": BROWSER})
+    assert page.status_code == 200
+    money = page.text[page.text.index('id="h-money"') : page.text.index('id="h-sources"')]
+    assert "<svg" in money and "Allocations" in money and "Largest payees" in money
+    assert 'id="h-support"' in money and row["csu"].value[len(ID_BASE) :] in money
+    for provider in (row["trust"].value, row["csu"].value):
+        other = ld_client.get(provider[len(ID_BASE) - 4 :], headers={"accept": BROWSER})
+        assert other.status_code == 200
+        assert 'id="h-commissioners"' in other.text and row["ccg"].value[len(ID_BASE) :] in other.text
