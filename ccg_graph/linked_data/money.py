@@ -100,16 +100,25 @@ def money_section(store: Store, linker: Linker, iri: str) -> MoneySection:
     )
     mental = rows(
         store,
-        """SELECT ?year ?share ?restated ?national WHERE {
-             ?o ccg:spendOf ?s ; ccg:financialYear ?fy ; ccg:shareOfAllocation ?share . ?fy skos:notation ?year .
+        """SELECT ?year ?share ?restated WHERE {
+             ?o ccg:spendOf ?s ; ccg:financialYear/skos:notation ?year ; ccg:shareOfAllocation ?share .
              OPTIONAL { ?o ccg:restated ?restated }
-             OPTIONAL { SELECT ?fy (SUM(?spend) / SUM(?allocation) AS ?national) WHERE {
-               ?x ccg:financialYear ?fy ; ccg:outturnGBP ?spend ; ccg:spendOf ?c .
-               ?al ccg:allocatedTo ?c ; ccg:financialYear ?fy ; ccg:allocationKind ccg:ImpliedAllocation ;
-                   ccg:allocationGBP ?allocation } GROUP BY ?fy }
            } ORDER BY ?year""",
         node,
     )
+    national = {
+        value(r["year"]): float(_text(r["national"]))
+        for r in rows(
+            store,
+            """SELECT ?year (SUM(?spend) / SUM(?allocation) AS ?national) WHERE {
+                 ?x a ccg:MentalHealthSpend ; ccg:outturnGBP ?spend ; ccg:spendOf ?c ; ccg:financialYear ?fy .
+                 ?al a ccg:Allocation ; ccg:allocationKind ccg:ImpliedAllocation ; ccg:allocatedTo ?c ;
+                     ccg:financialYear ?fy ; ccg:allocationGBP ?allocation .
+                 ?fy skos:notation ?year
+               } GROUP BY ?year""",
+        )
+        if mental
+    }
     csus = rows(
         store,
         """SELECT ?csu (SUM(?a) AS ?amount) WHERE { ?r ccg:client ?s ; ccg:supportUnit ?csu ; ccg:amountGBP ?a }
@@ -138,7 +147,7 @@ def money_section(store: Store, linker: Linker, iri: str) -> MoneySection:
             MentalHealthShare(
                 value(r["year"]) or "",
                 float(value(r["share"]) or 0),
-                float(_text(r["national"])) if r["national"] is not None else None,
+                national.get(value(r["year"])),
                 value(r["restated"]) == "true",
             )
             for r in mental
