@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ccg_graph.errors import MalformedRow
 from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, iter_raw_rows, open_table
-from ccg_graph.ingest.ods import NULL_FIELDS, ODS_LABELS
+from ccg_graph.ingest.ods import ODS_LABELS, check_null_fields
 
 #: An NHS trust code: R + two letters/digits (RYY), or a 5-character code given since 2024 (G6V2S).
 TRUST_CODE = re.compile(r"R[A-Z0-9]{2}|[A-Z0-9]{5}")
@@ -47,9 +47,7 @@ class TrustRecord:
 
 
 def _trust(row: Row) -> TrustRecord:
-    for number in NULL_FIELDS:
-        if number <= len(row.fields) and row.fields[number - 1]:
-            raise row.error(number, f"{row.fields[number - 1]!r} should be empty (not kept by this reader)")
+    check_null_fields(row)
     return TrustRecord(
         line=row.line,
         code=row.code(1, TRUST_CODE, "NHS trust code"),
