@@ -341,3 +341,22 @@ def test_pages_and_json_ld_show_the_basis_beside_the_facts(ld_client: TestClient
     document = ld_client.get("/id/ccg/00C", headers={"Accept": "application/ld+json"})
     assert document.status_code == 200
     assert "statedIn" in document.text and "SourceRecord" in document.text
+
+
+def test_ccg_page_shows_money_and_support_and_providers_show_commissioners(
+    ld_client: TestClient, national_store: EmbeddedStore
+) -> None:
+    [row] = national_store.query(
+        "PREFIX ccg: <https://w3id.org/ccg-graph/def#> SELECT ?ccg ?trust ?csu WHERE { "
+        "?r ccg:purchaser ?ccg ; ccg:provider ?trust ; ccg:relationBasis ccg:PaymentEvidence . "
+        "?ccg ccg:supportedBy ?csu . ?a ccg:allocatedTo ?ccg } LIMIT 1"
+    ).solutions
+    page = ld_client.get(row["ccg"].value[len(ID_BASE) - 4 :], headers={"accept": BROWSER})
+    assert page.status_code == 200
+    money = page.text[page.text.index('id="h-money"') : page.text.index('id="h-sources"')]
+    assert "<svg" in money and "Allocations" in money and "Largest payees" in money
+    assert 'id="h-support"' in money and row["csu"].value[len(ID_BASE) :] in money
+    for provider in (row["trust"].value, row["csu"].value):
+        other = ld_client.get(provider[len(ID_BASE) - 4 :], headers={"accept": BROWSER})
+        assert other.status_code == 200
+        assert 'id="h-commissioners"' in other.text and row["ccg"].value[len(ID_BASE) :] in other.text

@@ -31,6 +31,7 @@ from ccg_graph.linked_data.context import context_document
 from ccg_graph.linked_data.describe import describe
 from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, iri_for_shape, local_url
 from ccg_graph.linked_data.lookup import Linker
+from ccg_graph.linked_data.money import commissioners_of, money_section, spend_by_kind_svg
 from ccg_graph.linked_data.negotiation import HTML, choose, split_extension
 from ccg_graph.linked_data.pages import ccg_page, is_ccg, resource_page
 from ccg_graph.linked_data.svg import lineage_svg, timeline_svg
@@ -135,6 +136,8 @@ def page_response(request: Request, store: Store, iri: str, page: int, as_of: da
     if is_ccg(resource):
         story = ccg_page(store, linker, resource, as_of, page)
         timeline = Markup(timeline_svg(story.timeline, f"Timeline of {resource.title}"))
+        money = money_section(store, linker, iri)
+        spend_svg = Markup(spend_by_kind_svg(money.by_kind, f"Payments of {resource.title} by supplier kind, 2018/19"))
         response = html_response(
             request,
             "ccg.html",
@@ -143,11 +146,16 @@ def page_response(request: Request, store: Store, iri: str, page: int, as_of: da
             lineage_svg=lineage,
             timeline_svg=timeline,
             maps=ccg_page_maps(request, store, iri, story.opened, story.closed, as_of),
+            money=money,
+            spend_svg=spend_svg,
         )
         next_page = story.practices.next_page
     else:
         resource = resource_page(store, linker, iri, page) if page > 1 else resource
-        response = html_response(request, "resource.html", page=resource, lineage_svg=lineage)
+        commissioners = commissioners_of(store, linker, iri)
+        response = html_response(
+            request, "resource.html", page=resource, lineage_svg=lineage, commissioners=commissioners
+        )
         next_page = resource.inbound.next_page
     if next_page:
         query = f"?page={next_page}" + (f"&as_of={as_of.isoformat()}" if as_of else "")
