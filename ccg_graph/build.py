@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from ccg_graph import __version__
 from ccg_graph.config import Settings
@@ -83,13 +84,28 @@ def assemble(settings: Settings, progress: Progress, *, national: bool = True) -
     build_id = input_fingerprint(ontology_files + shapes_files + core_files)
     provenance = ProvenanceRecorder(sink, build_activity_iri(build_id), __version__)
 
+    root = settings.data_dir.parent
     progress("ontology")
     sink.extend(parse_turtle_files(ontology_files, str(ONTOLOGY_GRAPH)))
+    provenance.curated_graph(
+        ONTOLOGY_GRAPH,
+        ontology_files,
+        root,
+        "ccg-graph ontology",  # the label ontology/ccg.ttl gives it, so the graph keeps one label
+        "Loaded unchanged from the ontology files of the repository: the terms as this project defines them.",
+    )
     progress("shapes")
     sink.extend(parse_turtle_files(shapes_files, SHAPES_IRI))
+    provenance.curated_graph(
+        URIRef(SHAPES_IRI),
+        shapes_files,
+        root,
+        "ccg-graph shapes",  # the label shapes/index.ttl gives it
+        "Loaded unchanged from the shapes files of the repository: the rules data is checked against.",
+    )
     progress("core graph")
     sink.extend(parse_turtle_files(core_files, str(CORE_GRAPH)))
-    provenance.curated_graph(CORE_GRAPH, core_files, settings.data_dir.parent)
+    provenance.curated_graph(CORE_GRAPH, core_files, root)
 
     if national:
         from ccg_graph.national.assemble import assemble_national

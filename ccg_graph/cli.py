@@ -527,6 +527,42 @@ def releases(build_dir: BuildDirOption = None) -> None:
 
 
 @app.command()
+def quality(
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    build_dir: BuildDirOption = None,
+) -> None:
+    """Where the sources disagree: every conflict with the file and line of each side and how it was resolved
+    (the same report as GET /quality)."""
+    import json
+
+    from ccg_graph.quality import quality_report
+    from ccg_graph.store.select import configured_store
+
+    settings = _settings(build_dir)
+
+    def run() -> None:
+        if output_format not in ("text", "json"):
+            raise BadInput(f"--format must be text or json, not {output_format!r}")
+        store = configured_store(settings)
+        try:
+            report = quality_report(store)
+        finally:
+            store.close()
+        if output_format == "json":
+            sys.stdout.write(json.dumps(report, indent=2) + "\n")
+            return
+        counts = report["counts"]
+        lines = [f"{sum(counts.values())} conflicts: " + ", ".join(f"{k} {n}" for k, n in counts.items())]
+        for conflict in report["conflicts"]:
+            lines.append(f"\n[{conflict['kind']}] <{conflict['subject']}>")
+            lines += [f"  {side['file']}:{side['line']}  {side['value']}" for side in conflict["sources"]]
+            lines.append(f"  resolution: {conflict['resolution']}")
+        sys.stdout.write("\n".join(lines) + "\n")
+
+    run_reporting_errors(run)
+
+
+@app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="A dump file (.nq or .nq.gz) or a release id ('build' for the build)")],
     new: Annotated[str, typer.Argument(help="A dump file or a later release id")],

@@ -302,3 +302,64 @@ def release_iri(release_id: str) -> URIRef:
 
 #: The named graph holding the provenance of stewards' submissions.
 SUBMISSIONS_GRAPH = source_graph_iri("submissions")
+
+
+# --- money, providers and support (batch 2) ---------------------------------------------------------------
+def trust_iri(ods_code: str) -> URIRef:
+    """An NHS trust or foundation trust, keyed by its ODS code (RYY, or a 5-character code since 2024)."""
+    return ID[f"trust/{_code(ods_code)}"]
+
+
+def provider_iri(ods_code: str) -> URIRef:
+    """A provider known by an ODS code that is not an NHS trust's (an independent or voluntary sector site)."""
+    return ID[f"provider/{_code(ods_code)}"]
+
+
+def named_csu_iri(slug: str) -> URIRef:
+    """A commissioning support unit known only by the name payments give it (no source states its ODS code);
+    slugs are lower-case, so they never collide with the upper-case ODS codes of `csu_iri`."""
+    return ID[f"csu/{_slug(slug)}"]
+
+
+def cancer_alliance_iri(ons_code: str) -> URIRef:
+    """A cancer alliance (E56) or National Cancer Vanguard (E57), keyed by its ONS code."""
+    return ID[f"cancer-alliance/{_code(ons_code)}"]
+
+
+def supplier_iri(register: str, key: str) -> URIRef:
+    """A supplier no organisation in the graph matches: ``company/{number}``, ``charity/{number}`` (registered
+    numbers), or ``name/{hash}`` (a cleaned name only)."""
+    return ID[f"supplier/{_slug(register)}/{_code(key)}"]
+
+
+def supplier_name_iri(key: str) -> URIRef:
+    """One supplier name as a CCG wrote it, with what it was matched to (``key`` is a hash of the name)."""
+    return ID[f"supplier-name/{_code(key)}"]
+
+
+def financial_year_iri(label: str) -> URIRef:
+    """A financial year, 1 April - 31 March, from its label ``2018/19`` (IRI ``financial-year/2018-19``)."""
+    if not re.fullmatch(r"[0-9]{4}/[0-9]{2}", label):
+        raise ValueError(f"not a financial year label like 2018/19: {label!r}")
+    return ID[f"financial-year/{label.replace('/', '-')}"]
+
+
+def payment_iri(release: str, line: int) -> URIRef:
+    """A payment, identified by its source release and the line of its row (rows repeat exactly)."""
+    return ID[f"payment/{release}/{line}"]
+
+
+def spend_line_iri(key: str) -> URIRef:
+    """What a CCG's payments to one supplier name under one expense type and area share (``key``: a hash)."""
+    return ID[f"spend-line/{_code(key)}"]
+
+
+def observation_iri(kind: str, code: str, financial_year: str, release: str) -> URIRef:
+    """A yearly money figure of one organisation from one release: ``allocation/…``, ``mental-health-spend/…``."""
+    return ID[f"{_slug(kind)}/{_code(code)}/{financial_year.replace('/', '-')}/{release}"]
+
+
+def relation_iri(kind: str, subject_code: str, object_key: str, qualifier: str) -> URIRef:
+    """A derived relation between organisations (CSU client, provider, delegation), e.g.
+    ``relation/csu-client/00C/arden-and-gem/2018-19``."""
+    return ID[f"relation/{_slug(kind)}/{_code(subject_code)}/{object_key}/{qualifier}"]

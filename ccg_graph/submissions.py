@@ -26,8 +26,8 @@ import pyoxigraph as ox
 from ccg_graph.errors import BadInput, NotFound, UnsupportedMediaType, ValidationFailed
 from ccg_graph.history import Release, ReleaseLog
 from ccg_graph.namespaces import DCT_NS as DCT
+from ccg_graph.namespaces import DEF_BASE, RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
 from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
 from ccg_graph.namespaces import RDFS_NS as RDFS
 from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.protocol.graph_store import change_for_delete, change_for_put, graph_exists
@@ -37,6 +37,10 @@ from ccg_graph.store.changes import ChangeSet
 
 SUBMISSIONS = "submissions"
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+
+SUBMISSIONS_QUADS_GRAPH = ox.NamedNode(str(SUBMISSIONS_GRAPH))
+BASIS = ox.NamedNode(DEF_BASE + "basis")
+SOURCE_RECORD = ox.NamedNode(DEF_BASE + "SourceRecord")
 
 Gate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]
 
@@ -163,6 +167,7 @@ def provenance_quads(record: SubmissionRecord, previous_release: str, *, retract
     previous = ox.NamedNode(str(release_iri(previous_release)))
     label = "Retraction" if retraction else "Submission"
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (graph, BASIS, SOURCE_RECORD),
         (activity, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         (activity, ox.NamedNode(RDFS + "label"), ox.Literal(f"{label} {record.id} to <{record.graph}>", language="en")),
         (activity, ox.NamedNode(PROV + "startedAtTime"), _literal(record.time, "dateTime")),
@@ -186,6 +191,9 @@ def provenance_quads(record: SubmissionRecord, previous_release: str, *, retract
             (source, ox.NamedNode(RDFS + "label"), ox.Literal(record.source_name)),
             (source, ox.NamedNode(DCT + "identifier"), ox.Literal(f"sha256:{record.source_sha256}")),
             (target, ox.NamedNode(PROV + "wasGeneratedBy"), activity),
+            # A submitted graph is a source record of the file submitted (ontology/provenance.ttl).
+            (target, BASIS, SOURCE_RECORD),
+            (target, ox.NamedNode(PROV + "wasDerivedFrom"), source),
         ]
     if record.replaces:
         triples.append((activity, ox.NamedNode(DCT + "replaces"), ox.NamedNode(str(submission_iri(record.replaces)))))
@@ -281,7 +289,10 @@ def retract(
         replaces=earlier.id,
         diff=_diff(content),
     )
-    change = ChangeSet(added=set(provenance_quads(record, previous_release, retraction=True)), removed=content.removed)
+    # The retracted graph is gone, and with it the basis its submission stated.
+    basis = ox.Quad(target, BASIS, SOURCE_RECORD, SUBMISSIONS_QUADS_GRAPH)
+    removed = content.removed | ({basis} if store.contains(basis) else set())
+    change = ChangeSet(added=set(provenance_quads(record, previous_release, retraction=True)), removed=removed)
     return _commit(store, record, change, gate, log, history, kind="retraction")
 
 

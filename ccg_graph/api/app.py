@@ -27,6 +27,7 @@ from ccg_graph.api.routes import (
     health,
     pages,
     places,
+    quality,
     queries,
     query_page,
     resources,
@@ -143,6 +144,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(resources.router, responses=COMMON_ERRORS)
     app.include_router(dataset.router, responses=COMMON_ERRORS)
     app.include_router(replication.router, responses=COMMON_ERRORS)
+    app.include_router(quality.router, responses=COMMON_ERRORS)
     app.add_middleware(LinkedDataGZip)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -13,6 +13,7 @@ Every reader in this package is a thin layer over the helpers here, so that all 
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -51,8 +52,13 @@ _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def open_source(path: Path) -> TextIO:
-    """Open a source file the one way every reader does, turning "not there" into `BadInput`."""
+    """Open a source file the one way every reader does, turning "not there" into `BadInput`.
+
+    A ``.gz`` file (the 3SC payments) is decompressed as it is read, so it is never held whole in memory.
+    """
     try:
+        if path.suffix == ".gz":
+            return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
         return path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise BadInput(f"file not found: {path}", path=path) from None
@@ -86,6 +92,8 @@ def _generate_raw_rows(path: Path, handle: TextIO) -> Generator[tuple[int, list[
                 raise MalformedRow(f"CSV syntax error: {exc}", path=path, line=end_of_previous + 1) from None
             except UnicodeDecodeError:
                 raise _utf8_error(path) from None
+            except (gzip.BadGzipFile, EOFError) as exc:
+                raise BadInput(f"not a complete gzip file: {exc}", path=path) from None
             start = end_of_previous + 1
             end_of_previous = reader.line_num
             yield start, fields
@@ -97,7 +105,7 @@ def _utf8_error(path: Path) -> BadInput:
     The text layer decodes in blocks, so the failing record is not the one that contains the bad byte; the
     file is decoded again as a whole (only on this error path) to find the byte and count the lines before it.
     """
-    data = path.read_bytes()
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

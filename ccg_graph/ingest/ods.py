@@ -114,11 +114,16 @@ class OdsRecord:
     field26: str
 
 
+def check_null_fields(row: Row) -> None:
+    """The specification's null columns (those the row has) must be empty: a value there would be lost."""
+    for number in NULL_FIELDS:
+        if number <= len(row.fields) and row.fields[number - 1]:
+            raise row.error(number, f"{row.fields[number - 1]!r} should be empty (not kept by this reader)")
+
+
 def _ods_record(row: Row, code_shape: re.Pattern[str] = ODS_CODE, code_kind: str = "ODS code") -> OdsRecord:
     code = row.code(1, code_shape, code_kind)
-    for number in NULL_FIELDS:
-        if row.fields[number - 1]:
-            raise row.error(number, f"{row.fields[number - 1]!r} should be empty (not kept by this reader)")
+    check_null_fields(row)
     return OdsRecord(
         line=row.line,
         code=code,

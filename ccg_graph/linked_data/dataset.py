@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ccg_graph import __version__
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
-from ccg_graph.linked_data.lookup import rows
+from ccg_graph.linked_data.lookup import rows, value
 from ccg_graph.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI
 from ccg_graph.namespaces import DCAT_NS as DCAT
 from ccg_graph.namespaces import DCT_NS as DCT
@@ -43,15 +43,21 @@ class GraphSize:
     iri: str
     label: str
     triples: int
+    basis: str = ""  # the graph's ccg:basis: how its statements are known
 
 
 def graph_sizes(store: Store) -> list[GraphSize]:
     found = rows(
         store,
-        """SELECT ?g (COUNT(*) AS ?n) (SAMPLE(?l) AS ?label) WHERE {
-             GRAPH ?g { ?s ?p ?o } OPTIONAL { ?g rdfs:label ?l } } GROUP BY ?g ORDER BY ?g""",
+        """SELECT ?g ?n (SAMPLE(?l) AS ?label) (SAMPLE(?b) AS ?basis) WHERE {
+             { SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
+             OPTIONAL { ?g rdfs:label ?l } OPTIONAL { ?g ccg:basis ?b } }
+           GROUP BY ?g ?n ORDER BY ?g""",
     )
-    return [GraphSize(r["g"].value, r["label"].value if r["label"] else "", int(r["n"].value)) for r in found]
+    return [
+        GraphSize(value(r["g"]) or "", value(r["label"]) or "", int(value(r["n"]) or 0), value(r["basis"]) or "")
+        for r in found
+    ]
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -129,6 +135,8 @@ def describe_dataset(store: Store, dumps: DumpFiles, base: str, quads: int, size
         add(graph, VOID + "triples", _int(size.triples))
         if size.label:
             add(graph, RDFS + "label", ox.Literal(size.label, language="en"))
+        if size.basis:
+            add(graph, DEF_BASE + "basis", _n(size.basis))
 
     for row in rows(
         store,

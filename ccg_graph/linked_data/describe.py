@@ -3,8 +3,9 @@
 The concise bounded description (CBD) is every triple with the resource as subject, and, for each blank
 node object, that node's own triples (two levels deep, which covers every blank node the build writes).
 To it we add the ``rdfs:label`` / ``skos:prefLabel`` of every IRI the resource links to, so a client can show
-a link without another request. An IRI used only as an object (nothing is said about it) resolves to the
-triples that point at it, capped at `INBOUND_LIMIT`.
+a link without another request, and the named graphs its statements sit in (``ccg:statedIn``) with their
+``ccg:basis``, so whoever shows a fact can show how it is known beside it. An IRI used only as an object
+(nothing is said about it) resolves to the triples that point at it, capped at `INBOUND_LIMIT`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,21 @@ WHERE {
 }
 """
 
+#: The named graphs the resource's statements sit in, each with its basis (how they are known), its label
+#: and what it was derived from, linked from the resource by ccg:statedIn (added here, not stored).
+_BASIS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX ccg: <https://w3id.org/ccg-graph/def#>
+CONSTRUCT { ?s ccg:statedIn ?g . ?g ccg:basis ?b ; rdfs:label ?label ; prov:wasDerivedFrom ?from }
+WHERE {
+  { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }
+  ?g ccg:basis ?b .
+  OPTIONAL { ?g rdfs:label ?label }
+  OPTIONAL { ?g prov:wasDerivedFrom ?from }
+}
+"""
+
 _INBOUND = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ ?x ?p ?o }} LIMIT {INBOUND_LIMIT}"
 
 _ONTOLOGY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"
@@ -59,6 +75,7 @@ def describe(store: Store, iri: str) -> list[ox.Triple]:
     triples = _triples(store, _CBD, {"s": node})
     if triples:
         triples |= _triples(store, _LABELS, {"s": node})
+        triples |= _triples(store, _BASIS, {"s": node})
         return sorted(triples, key=str)
     inbound = _triples(store, _INBOUND, {"o": node})
     if not inbound:

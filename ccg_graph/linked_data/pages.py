@@ -35,6 +35,7 @@ class Value:
     text: str
     link: Link | None = None
     note: str = ""
+    basis: str = ""  # how it is known: the basis of the graphs stating it (see BASIS_LABELS)
 
 
 @dataclass
@@ -61,6 +62,23 @@ class Paged:
         return self.page - 1 if self.page > 1 else None
 
 
+#: How each statement basis (ontology/provenance.ttl) is named beside the facts it covers.
+BASIS_LABELS = {
+    DEF_BASE + "SourceRecord": "source record",
+    DEF_BASE + "DerivedByRule": "derived by rule",
+    DEF_BASE + "StatutoryRequirement": "required by statute",
+}
+
+
+@dataclass
+class Source:
+    """A named graph a page's facts come from, with how its statements are known and what it rests on."""
+
+    graph: Link
+    basis: str
+    derived_from: list[Link] = field(default_factory=list)
+
+
 @dataclass
 class ResourcePage:
     iri: str
@@ -68,7 +86,7 @@ class ResourcePage:
     types: list[Link]
     properties: list[Property]
     inbound: Paged
-    sources: list[Link]
+    sources: list[Source]
     comment: str = ""
     lineage: Lineage | None = None
     is_term: bool = False
@@ -106,7 +124,12 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
     """The generic page of any IRI in the graph (`NotFound` if the graph says nothing about it)."""
     offset, limit = _page_window(page)
     node = ox.NamedNode(iri)
-    outgoing = rows(store, "SELECT DISTINCT ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o", {"s": node})
+    outgoing = rows(
+        store,
+        "SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?b); separator=' ') AS ?bases) WHERE {"
+        " GRAPH ?g { ?s ?p ?o } OPTIONAL { ?g ccg:basis ?b } } GROUP BY ?p ?o ORDER BY ?p ?o",
+        {"s": node},
+    )
     inbound_rows = rows(
         store,
         f"SELECT DISTINCT ?x ?p WHERE {{ ?x ?p ?o . FILTER (isIRI(?x)) }} ORDER BY ?p ?x OFFSET {offset} LIMIT {limit}",
@@ -114,7 +137,14 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
     )
     if not outgoing and not inbound_rows and page == 1:
         raise NotFound(f"the graph says nothing about <{iri}>")
-    graphs = rows(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", {"s": node})
+    graphs = rows(
+        store,
+        "SELECT ?g (SAMPLE(?b) AS ?basis) (GROUP_CONCAT(DISTINCT STR(?from); separator=' ') AS ?froms) WHERE {"
+        " { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } } OPTIONAL { ?g ccg:basis ?b }"
+        " OPTIONAL { ?g prov:wasDerivedFrom ?from } } GROUP BY ?g ORDER BY ?g",
+        {"s": node},
+    )
+    derived_from = {row["g"].value: (value(row["froms"]) or "").split() for row in graphs}
 
     iris = {iri}
     for row in outgoing:
@@ -124,6 +154,7 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
     for row in inbound_rows[:PAGE_SIZE]:
         iris.update((row["x"].value, row["p"].value))
     iris.update(row["g"].value for row in graphs)
+    iris.update(i for froms in derived_from.values() for i in froms)
     links = linker.links(iris)
 
     types: list[Link] = []
@@ -142,6 +173,7 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
                 comment = obj.value
         else:
             item = Value("(a blank node: see the RDF)")
+        item.basis = ", ".join(BASIS_LABELS.get(b, b) for b in sorted((value(row["bases"]) or "").split()))
         by_predicate.setdefault(predicate, []).append(item)
     properties = [
         Property(links[p], vals) for p, vals in sorted(by_predicate.items(), key=lambda kv: links[kv[0]].label)
@@ -156,7 +188,14 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
         types=types,
         properties=properties,
         inbound=Paged(inbound, page, len(inbound_rows) > PAGE_SIZE),
-        sources=[links[row["g"].value] for row in graphs],
+        sources=[
+            Source(
+                links[row["g"].value],
+                BASIS_LABELS.get(value(row["basis"]) or "", "basis not stated"),
+                [links[i] for i in derived_from[row["g"].value]],
+            )
+            for row in graphs
+        ],
         comment=comment,
         lineage=lineage,
         is_term=iri.startswith(DEF_BASE) or iri == ONTOLOGY_IRI,
@@ -357,7 +396,13 @@ def ccg_page(store: Store, linker: Linker, resource: ResourcePage, as_of: date |
            } GROUP BY ?body ORDER BY ?steps ?body""",
         {"s": node},
     )
-    services = rows(store, "SELECT ?svc WHERE { ?s ccg:commissions ?svc } ORDER BY ?svc", {"s": node})
+    services = rows(
+        store,
+        "SELECT DISTINCT ?svc WHERE { { ?s a ccg:ClinicalCommissioningGroup . ?duty a ccg:StatutoryCommissioningDuty ;"
+        " ccg:dutyOfType ccg:ClinicalCommissioningGroup ; ccg:service ?svc }"
+        " UNION { ?s ccg:qualifiedCommissioning/ccg:service ?svc } } ORDER BY ?svc",
+        {"s": node},
+    )
     overlaps = rows(
         store,
         """SELECT ?la ?year ?shareOrg ?shareLa ?board WHERE {

@@ -1,5 +1,5 @@
-"""CCGs: identity, life-spans, names in every release, ONS codes with their periods, governing bodies,
-statutory commissioning responsibilities, and the 1 July 2022 hand-over to ICBs and sub-ICB locations.
+"""CCGs: identity, life-spans, names in every release, ONS codes with their periods, and the 1 July 2022
+hand-over to ICBs and sub-ICB locations; what the law required of every CCG is in `national.statute`.
 
 Reconciliation rules (also in docs/data-derivation.md):
 1. The 248 CCGs are the rows of ODS ``eccg_2024-25`` whose role is a CCG role; their ODS code is their key.
@@ -25,14 +25,10 @@ from ccg_graph.namespaces import (
     CCG,
     NHS_ENGLAND,
     ccg_iri,
-    commissioning_iri,
     event_iri,
-    governing_body_iri,
-    governing_body_post_iri,
     icb_iri,
     name_record_iri,
     ons_code_assignment_iri,
-    service_iri,
     sub_icb_location_iri,
 )
 from ccg_graph.namespaces import ORG_NS as ORG
@@ -42,6 +38,7 @@ from ccg_graph.namespaces import SKOS_NS as SKOS
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext, CcgLife, midnight
 from ccg_graph.national.emit import GraphWriter
 from ccg_graph.national.provenance import release_date, release_key
+from ccg_graph.national.statute import build_statutory_requirements
 
 ECCG = "ods-ccg/eccg_2024-25.csv"
 SUCC = "ods-ccg/succ_2026.csv"
@@ -60,32 +57,6 @@ ONS_NAME_RELEASES = (
 ODS_NAME_RELEASES = ("ods-ccg/eccg_2016-02.csv", "ods-ccg/eccg_2018-11.csv", ECCG)
 #: Releases that carry E38 codes with ODS codes but no separate name list (used for code periods only).
 ONS_CODE_ONLY_RELEASES = ("ons-geography/lsoa11_to_ccg16_to_lad16_2016-04.csv",)
-
-#: The posts every governing body must have (NHS (CCG) Regulations 2012, regs. 11-12): slug -> (role, label).
-STATUTORY_POSTS = {
-    "chair": ("ChairRole", "Chair"),
-    "accountable-officer": ("AccountableOfficerRole", "Accountable officer"),
-    "chief-finance-officer": ("ChiefFinanceOfficerRole", "Chief finance officer"),
-    "registered-nurse": ("RegisteredNurseRole", "Registered nurse"),
-    "secondary-care-specialist-doctor": ("SecondaryCareSpecialistRole", "Secondary-care specialist doctor"),
-    "lay-member-governance": ("LayMemberGovernanceRole", "Lay member for governance"),
-    "lay-member-patient-and-public-involvement": (
-        "LayMemberPatientAndPublicInvolvementRole",
-        "Lay member for patient and public involvement",
-    ),
-}
-
-#: The service categories the statute gives every CCG (see data/core.ttl for their sources).
-CCG_SERVICES = (
-    "elective-hospital-care",
-    "rehabilitation",
-    "urgent-and-emergency-care",
-    "community-health-services",
-    "mental-health-and-learning-disability",
-    "maternity-and-newborn",
-    "specialist-obesity-tier-3",
-    "care-of-unregistered-patients",
-)
 
 STATUTES = {
     "hsca2012": "https://www.legislation.gov.uk/ukpga/2012/7/contents",
@@ -110,8 +81,7 @@ def build_ccgs(ctx: BuildContext) -> None:
     _write_identity(ctx, records, merger_dates)
     _write_names(ctx, names)
     _write_ons_codes(ctx)
-    ctx.progress("CCGs: governing bodies and commissioning")
-    _write_statutory_structure(ctx)
+    build_statutory_requirements(ctx)
     ctx.progress("CCGs: the 2022 hand-over to ICBs")
     _write_abolition(ctx)
 
@@ -149,7 +119,7 @@ def _register(
         closed = record.close_date or CCG_ERA_END
         listed = names.get(record.code)
         name = with_ccg_suffix(listed[-1][2]) if listed else record.name
-        life = CcgLife(record.code, opened, closed, name)
+        life = CcgLife(record.code, opened, closed, name, line=record.line)
         for release, ons_code, _ in listed or []:
             life.ons_codes.setdefault(ons_code, release_date(release) or opened)
         ctx.ccgs[record.code] = life
@@ -251,43 +221,6 @@ def _write_ons_codes(ctx: BuildContext) -> None:
             out.type(assignment, CCG.OnsCodeAssignment)
             out.add(assignment, CCG.code, ons_code)
             out.add(assignment, CCG.validDuring, ctx.time.interval(start, end))
-
-
-def _write_statutory_structure(ctx: BuildContext) -> None:
-    out = ctx.derived(
-        "ccg-statutory-structure",
-        "Governing bodies, statutory posts, accountability and commissioning duties of every CCG",
-        [ECCG, ctx.provenance_iri(STATUTES["ccg_regs"]), ctx.provenance_iri(STATUTES["nhsa2006"])],
-        "Every CCG had one governing body with the posts the NHS (CCG) Regulations 2012 require, was accountable "
-        "to NHS England, and held the commissioning duties of National Health Service Act 2006 s.3 for its life.",
-    )
-    for code, life in sorted(ctx.ccgs.items()):
-        iri = ccg_iri(code)
-        body = governing_body_iri(code)
-        out.add(iri, CCG.governingBody, body)
-        out.add(iri, ORG + "hasUnit", body)
-        out.add(iri, CCG.accountableTo, NHS_ENGLAND)
-        out.type(body, CCG.GoverningBody)
-        out.add(body, CCG.governingBodyOf, iri)
-        out.add(body, ORG + "unitOf", iri)
-        out.label(body, SKOS + "prefLabel", f"Governing body of {life.name}")
-        for slug, (role, label) in STATUTORY_POSTS.items():
-            post = governing_body_post_iri(code, slug)
-            out.add(body, ORG + "hasPost", post)
-            out.type(post, ORG + "Post")
-            out.add(post, ORG + "postIn", body)
-            out.add(post, ORG + "role", CCG[role])
-            out.label(post, SKOS + "prefLabel", f"{label}, {life.name}")
-        during = ctx.time.interval(life.open_date, life.close_date)
-        for slug in CCG_SERVICES:
-            service = service_iri(slug)
-            duty = commissioning_iri(code, slug)
-            out.add(iri, CCG.commissions, service)
-            out.add(iri, CCG.qualifiedCommissioning, duty)
-            out.type(duty, CCG.CommissioningResponsibility)
-            out.add(duty, CCG.commissioner, iri)
-            out.add(duty, CCG.service, service)
-            out.add(duty, CCG.validDuring, during)
 
 
 def _write_abolition(ctx: BuildContext) -> None:

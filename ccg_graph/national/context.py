@@ -18,8 +18,9 @@ from ccg_graph.ingest.manifest import ManifestEntry, read_manifest, verified_pat
 from ccg_graph.ingest.successors import SuccessorRecord
 from ccg_graph.namespaces import TIME_NS as TIME
 from ccg_graph.namespaces import instant_iri, interval_iri, source_graph_iri
+from ccg_graph.national.conflicts import ConflictLog
 from ccg_graph.national.emit import GraphWriter, QuadSink
-from ccg_graph.national.provenance import ProvenanceRecorder, release_key
+from ccg_graph.national.provenance import Basis, ProvenanceRecorder, release_key
 
 TIME_GRAPH = source_graph_iri("derived/time")
 
@@ -38,6 +39,7 @@ class CcgLife:
     close_date: date
     name: str
     ons_codes: dict[str, date] = field(default_factory=dict)  # ONS code -> first release it was seen in
+    line: int = 0  # the line of ODS eccg_2024-25 that gives its open and close dates
 
     def open_on(self, day: date) -> bool:
         return self.open_date <= day <= self.close_date
@@ -103,6 +105,7 @@ class BuildContext:
         self.ccg_successors: list[SuccessorRecord] = []  # the succ-file rows whose predecessor is a CCG
         #: (CCG, unit kind, unit ODS code, first day, last day): each CCG's dated accountabilities (hierarchy)
         self.accountabilities: list[tuple[str, str, str, date, date]] = []
+        self.conflicts = ConflictLog()  # where the sources disagree (written by `national.conflicts`)
         self._verified: dict[str, Path] = {}
         self._graphs: dict[str, GraphWriter] = {}
         self._sources: dict[str, URIRef] = {}
@@ -132,6 +135,16 @@ class BuildContext:
     def provenance_iri(iri: str) -> URIRef:
         """A source that is not a reference file (a statute), described in the core graph."""
         return URIRef(iri)
+
+    def statutory(self, key: str, title: str, legislation: list[URIRef], comment: str) -> GraphWriter:
+        """The writer of a graph stating what legislation required (`Basis.STATUTORY_REQUIREMENT`): it is
+        prov:wasDerivedFrom the legislation and provisions in `legislation`; `comment` says how it is applied."""
+        full = f"statute/{key}"
+        if full not in self._graphs:
+            graph = source_graph_iri(full)
+            self.provenance.graph(graph, title, list(legislation), comment, basis=Basis.STATUTORY_REQUIREMENT)
+            self._graphs[full] = self.sink.writer(graph)
+        return self._graphs[full]
 
     def derived(self, key: str, title: str, sources: list[str | URIRef], method: str) -> GraphWriter:
         """The writer of a graph derived from several sources (files or other IRIs), with its method."""

@@ -66,6 +66,11 @@ class GraphWriter:
             return
         self.sink.add(ox.Quad(node(subject), node(predicate), as_object(obj), self.graph))
 
+    def add_terms(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term) -> None:
+        """Add one triple of ready-made terms, kept as given: a large source (the 2018/19 payments) reuses
+        one term object per predicate and node instead of copying each IRI into every triple."""
+        self.sink.add_terms(subject, predicate, obj, self.graph)
+
     def type(self, subject: str | URIRef, cls: str | URIRef) -> None:
         self.add(subject, RDF_TYPE.value, node(cls))
 
@@ -89,6 +94,15 @@ class QuadSink:
         if not isinstance(graph, ox.NamedNode):
             raise ValueError(f"a built quad belongs in a named graph, not {graph}")
         triple = (plain_subject(quad.subject), quad.predicate, plain_object(quad.object))
+        home = self._home.get(triple)
+        if home is None:
+            self._home[triple] = graph
+        elif home != graph:
+            self.dropped[graph.value] += 1
+
+    def add_terms(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term, graph: ox.NamedNode) -> None:
+        """`add` without building a quad first: the key holds the given term objects, shared between triples."""
+        triple = (subject, predicate, obj)
         home = self._home.get(triple)
         if home is None:
             self._home[triple] = graph

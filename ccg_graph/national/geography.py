@@ -3,8 +3,8 @@
 Reconciliation rules (also in docs/data-derivation.md):
 1. Local authority districts (E06/E07/E08/E09) come from the LSOA lookups; their preferred name is the newest.
 2. Upper-tier authorities: counties (E10) from the 2020 district-to-county lookup; unitary authorities,
-   metropolitan districts and London boroughs are their own upper tier. Districts abolished before 2020 have
-   no county link (the sources do not give one).
+   metropolitan districts and London boroughs are their own upper tier. Districts abolished before 2020 are in
+   no county lookup; `national.local_government` links those it can by rule and dates every authority.
 3. Every upper-tier authority has a health and wellbeing board (Health and Social Care Act 2012 s.194).
 4. Overlaps are counted in 2011 LSOAs per (CCG or sub-ICB location, district) pair, per release; shares are
    the pair's LSOAs over all the CCG's, and over all the district's, rounded to six decimals.

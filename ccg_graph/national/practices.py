@@ -11,6 +11,9 @@ Reconciliation rules (also in docs/data-derivation.md):
 3. Spells are clipped to the life of both the practice and the CCG. Spells of one practice in one CCG that
    overlap or touch are merged; where spells in two CCGs overlap, the later-starting one wins and the earlier
    one ends the day before, so that a practice belongs to at most one CCG on any day.
+4. Every clip and cut that contradicts what a row says is recorded as a conflict with the rows involved
+   (`record_membership_conflicts`, `national.conflicts`): the resolved spells are never passed off as a
+   source's.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from ccg_graph.namespaces import DCT_NS as DCT
 from ccg_graph.namespaces import ORG_NS as ORG
 from ccg_graph.namespaces import RDFS_NS as RDFS
 from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.national.conflicts import Side
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
 from ccg_graph.national.provenance import release_date
 
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"
+ECCG = "ods-ccg/eccg_2024-25.csv"
 EPRACCUR = (
     "ods-gp-practices/epraccur_2016-02.csv",
     "ods-gp-practices/epraccur_2018-06.csv",
@@ -61,6 +66,70 @@ class Spell:
     start: date
     end: date
     sources: set[str]
+    line: int = 0  # the row of the single source a raw spell was read from
+    stated_end: date | None = None  # the left date the source gives, if any
+
+
+def _observed_until(spell: Spell) -> date:
+    """The last day a raw spell's source speaks for: its left date, or the release's own date (a snapshot
+    says nothing about days after it was taken)."""
+    if spell.stated_end is not None:
+        return spell.stated_end
+    (source,) = spell.sources
+    return min(release_date(source) or spell.end, spell.end)
+
+
+def _side(code: str, spell: Spell) -> Side:
+    (source,) = spell.sources
+    until = f"to {spell.stated_end.isoformat()}" if spell.stated_end else "with no left date"
+    return Side(source, spell.line, f"{code} member of {spell.organisation} from {spell.start.isoformat()} {until}")
+
+
+def record_membership_conflicts(ctx: BuildContext, raw: dict[str, list[Spell]]) -> None:
+    """Record the spells the membership rules cut or clipped, with every side (see `national.conflicts`)."""
+    for code in sorted(raw):
+        spells = [s for s in raw[code] if s.kind == "ccg"]
+        for spell in spells:
+            life = ctx.ccgs[spell.organisation]
+            before = spell.start < life.open_date
+            # A CCG open at the abolition kept its ODS code as a sub-ICB location: a later left date is the
+            # sub-ICB location's (rule 2), not a disagreement.
+            closed_early = life.close_date < CCG_ERA_END
+            after = spell.stated_end is not None and spell.stated_end > life.close_date and closed_early
+            if before or after:
+                window = life.clip(spell.start, spell.end)
+                kept = f"kept from {window[0]} to {window[1]}" if window else "dropped: no day of it is inside"
+                ctx.conflicts.add(
+                    "membership-outside-ccg-life",
+                    practice_iri(code),
+                    [
+                        _side(code, spell),
+                        Side(ECCG, life.line, f"{life.code} open {life.open_date} to {life.close_date}"),
+                    ],
+                    f"The membership is clipped to the CCG's life (rule 10): {kept}.",
+                )
+        pairs: dict[tuple[str, str], list[Spell]] = defaultdict(list)
+        for index, first in enumerate(spells):
+            for second in spells[index + 1 :]:
+                if first.organisation == second.organisation:
+                    continue
+                if first.start <= _observed_until(second) and second.start <= _observed_until(first):
+                    earlier, later = sorted((first, second), key=lambda s: (s.start, s.organisation))
+                    pairs[(earlier.organisation, later.organisation)] += [earlier, later]
+        for (earlier_org, later_org), involved in sorted(pairs.items()):
+            later_start = min(s.start for s in involved if s.organisation == later_org)
+            earlier_start = min(s.start for s in involved if s.organisation == earlier_org)
+            if later_start > earlier_start:
+                outcome = f"the membership of {earlier_org} ends on {later_start - timedelta(days=1)}"
+            else:  # both start on one day: the rule orders them by code, and the first gives way entirely
+                outcome = f"both start on {later_start}; the membership of {earlier_org} from then is dropped"
+            ctx.conflicts.add(
+                "overlapping-membership",
+                practice_iri(code),
+                [_side(code, s) for s in involved],
+                f"A practice belongs to one CCG on any day: the later-starting spell wins (rule 10), so {outcome} "
+                f"and that of {later_org} runs from {later_start}.",
+            )
 
 
 def build_practices(ctx: BuildContext) -> None:
@@ -69,10 +138,12 @@ def build_practices(ctx: BuildContext) -> None:
     latest = _latest_records(snapshots)
     settings = _settings(snapshots)
     ctx.progress("GP practice membership spells")
-    spells = _spells(ctx, snapshots)
+    raw = _raw_spells(ctx, snapshots)
+    spells = {code: _reconcile(ctx, code, found, snapshots) for code, found in raw.items()}
     practices = {
         code for code in spells if GP_PRACTICE_CODE.match(code) and (not settings.get(code) or 4 in settings[code])
     }
+    record_membership_conflicts(ctx, {code: raw[code] for code in practices})
     _write_practices(ctx, practices, latest)
     _write_memberships(ctx, practices, spells, latest)
     ctx.progress("primary care networks")
@@ -97,24 +168,37 @@ def _settings(snapshots: dict[str, list[PracticeRecord]]) -> dict[str, set[int]]
     return settings
 
 
-def _spells(ctx: BuildContext, snapshots: dict[str, list[PracticeRecord]]) -> dict[str, list[Spell]]:
+def _raw_spells(ctx: BuildContext, snapshots: dict[str, list[PracticeRecord]]) -> dict[str, list[Spell]]:
+    """Every spell as its source states it, one per row (the rules are applied by `_reconcile`)."""
     raw: dict[str, list[Spell]] = defaultdict(list)
     for spell in read_epcmem(ctx.open(EPCMEM)):
         if spell.parent in ctx.ccgs and spell.join_date is not None:
             end = spell.left_date or FAR_FUTURE
-            raw[spell.practice].append(Spell("ccg", spell.parent, spell.join_date, end, {EPCMEM}))
+            raw[spell.practice].append(
+                Spell("ccg", spell.parent, spell.join_date, end, {EPCMEM}, spell.line, spell.left_date)
+            )
     for path, records in snapshots.items():
         for record in records:
             if record.commissioner not in ctx.ccgs or record.join_commissioner_date is None:
                 continue
             start, end = record.join_commissioner_date, record.left_commissioner_date or FAR_FUTURE
             if start <= CCG_ERA_END:
-                raw[record.code].append(Spell("ccg", record.commissioner, start, min(end, CCG_ERA_END), {path}))
+                raw[record.code].append(
+                    Spell(
+                        "ccg",
+                        record.commissioner,
+                        start,
+                        min(end, CCG_ERA_END),
+                        {path},
+                        record.line,
+                        record.left_commissioner_date,
+                    )
+                )
             if end >= ICB_START and path == EPRACCUR[-1]:
                 raw[record.code].append(
-                    Spell("sub-icb-location", record.commissioner, max(start, ICB_START), end, {path})
+                    Spell("sub-icb-location", record.commissioner, max(start, ICB_START), end, {path}, record.line)
                 )
-    return {code: _reconcile(ctx, code, spells, snapshots) for code, spells in raw.items()}
+    return raw
 
 
 def _reconcile(
@@ -122,6 +206,7 @@ def _reconcile(
 ) -> list[Spell]:
     clipped = []
     for spell in spells:
+        spell = Spell(spell.kind, spell.organisation, spell.start, spell.end, set(spell.sources))
         if spell.kind == "ccg":
             window = ctx.ccgs[spell.organisation].clip(spell.start, spell.end)
             if window is None:
@@ -169,6 +254,7 @@ def _write_practices(ctx: BuildContext, practices: set[str], latest: dict[str, t
             out.label(iri, RDFS + "label", record.name)
             out.add(iri, CCG.openDate, record.open_date)
             out.add(iri, CCG.closeDate, record.close_date)
+            out.add(iri, CCG.postcode, record.postcode or None)
         else:
             epcmem_only.type(iri, CCG.GPPractice)
             epcmem_only.add(iri, CCG.odsCode, code)
@@ -190,7 +276,8 @@ def _write_memberships(
         "Membership of GP practices in CCGs and sub-ICB locations",
         [EPCMEM, *EPRACCUR],
         "Spells from epcmem and every epraccur snapshot, clipped to the lives of practice and CCG, merged when "
-        "they touch, and cut where two CCGs overlap (the later spell wins). Each membership names its sources.",
+        "they touch, and cut where two CCGs overlap (the later spell wins). Each membership names its sources; "
+        "each clip or cut that contradicts a row is recorded in graph derived/conflicts.",
     )
     for code in sorted(practices):
         opened, closed = _practice_life(latest[code][1] if code in latest else None)

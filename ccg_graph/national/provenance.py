@@ -140,8 +140,16 @@ class ProvenanceRecorder:
         self.graph(graph, f"Facts from {entry.file}", [self.source_file(entry)])
         return graph
 
-    def curated_graph(self, graph: URIRef, files: list[Path], root: Path) -> None:
-        """Describe a hand-curated graph by the repository files it was loaded from."""
+    def curated_graph(
+        self,
+        graph: URIRef,
+        files: list[Path],
+        root: Path,
+        title: str = "Hand-curated national bodies, posts and service categories",
+        comment: str = "Curated from the statutes and seed texts each resource cites with dcterms:source.",
+    ) -> None:
+        """Describe a graph loaded from repository files (the core graph, the ontology, the shapes): a source
+        record of those files, each named with its SHA-256."""
         sources = []
         for path in files:
             relative = path.resolve().relative_to(root.resolve()).as_posix()
@@ -151,10 +159,4 @@ class ProvenanceRecorder:
             self.out.add(source, DCT + "identifier", "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest())
             self.out.add(self.activity, PROV + "used", source)
             sources.append(source)
-        self.graph(
-            graph,
-            "Hand-curated national bodies, posts and service categories",
-            sources,
-            "Curated from the statutes and seed texts each resource cites with dcterms:source.",
-            basis=Basis.SOURCE_RECORD,
-        )
+        self.graph(graph, title, sources, comment, basis=Basis.SOURCE_RECORD)

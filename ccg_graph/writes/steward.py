@@ -19,6 +19,7 @@ from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.store.base import ChangeGate, Store
 from ccg_graph.store.changes import ChangeSet
 from ccg_graph.submissions import SubmissionLog, SubmissionRecord, replay_submissions, retract, submit
+from ccg_graph.writes.basis import with_basis
 from ccg_graph.writes.validation import write_gate
 
 
@@ -48,9 +49,11 @@ class Steward:
         self, change: ChangeSet, *, kind: str, agent: str, message: str = "", extra: dict[str, object] | None = None
     ) -> Release | str | None:
         """Commit `change` through the gate; the recorded `Release` (or the store's release name when the
-        store keeps no history), or `None` when there was nothing to change."""
+        store keeps no history), or `None` when there was nothing to change. Every graph the change creates
+        gets its basis (`ccg_graph.writes.basis`)."""
         if not change:
             return None
+        change = with_basis(self.store, change)
         added = sorted(change.added, key=str)
         removed = sorted(change.removed, key=str)
         recorded: list[Release] = []

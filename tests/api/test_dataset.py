@@ -91,3 +91,10 @@ def test_dataset_page_for_people(ld_client: TestClient) -> None:
     assert page.status_code == 200
     assert 'href="http://testserver/download/ccg-graph.nq.gz"' in page.text
     assert "Open Government Licence v3.0" in page.text
+
+
+def test_every_subset_of_the_dataset_states_its_basis(ld_client: TestClient) -> None:
+    data = graph(ld_client, "/dataset")
+    subsets = objects(data, DATASET_IRI, VOID + "subset")
+    bases = {s.value: objects(data, s.value, "https://w3id.org/ccg-graph/def#basis") for s in subsets}
+    assert subsets and all(len(found) == 1 for found in bases.values()), bases

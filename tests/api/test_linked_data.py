@@ -324,3 +324,39 @@ def test_head_answers_the_headers_without_a_body(ld_client: TestClient) -> None:
     head = ld_client.head("/id/ccg/03V", headers={"accept": "text/turtle"})
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == get.headers["etag"] and head.headers["link"] == get.headers["link"]
+
+
+def test_a_replaced_iri_answers_301_to_its_replacement(ld_client: TestClient) -> None:
+    old = ld_client.get("/id/commissioning/00C/rehabilitation", follow_redirects=False)
+    assert old.status_code == 301
+    assert old.headers["location"].endswith("/id/duty/ccg/rehabilitation")
+    new = ld_client.get(old.headers["location"], headers={"Accept": "text/turtle"})
+    assert new.status_code == 200 and "StatutoryRequirement" in new.text
+
+
+def test_pages_and_json_ld_show_the_basis_beside_the_facts(ld_client: TestClient) -> None:
+    page = ld_client.get("/id/ccg/00C/governing-body/post/registered-nurse", headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert "required by statute" in page.text and "holder not recorded" in page.text
+    document = ld_client.get("/id/ccg/00C", headers={"Accept": "application/ld+json"})
+    assert document.status_code == 200
+    assert "statedIn" in document.text and "SourceRecord" in document.text
+
+
+def test_ccg_page_shows_money_and_support_and_providers_show_commissioners(
+    ld_client: TestClient, national_store: EmbeddedStore
+) -> None:
+    [row] = national_store.query(
+        "PREFIX ccg: <https://w3id.org/ccg-graph/def#> SELECT ?ccg ?trust ?csu WHERE { "
+        "?r ccg:purchaser ?ccg ; ccg:provider ?trust ; ccg:relationBasis ccg:PaymentEvidence . "
+        "?ccg ccg:supportedBy ?csu . ?a ccg:allocatedTo ?ccg } LIMIT 1"
+    ).solutions
+    page = ld_client.get(row["ccg"].value[len(ID_BASE) - 4 :], headers={"accept": BROWSER})
+    assert page.status_code == 200
+    money = page.text[page.text.index('id="h-money"') : page.text.index('id="h-sources"')]
+    assert "<svg" in money and "Allocations" in money and "Largest payees" in money
+    assert 'id="h-support"' in money and row["csu"].value[len(ID_BASE) :] in money
+    for provider in (row["trust"].value, row["csu"].value):
+        other = ld_client.get(provider[len(ID_BASE) - 4 :], headers={"accept": BROWSER})
+        assert other.status_code == 200
+        assert 'id="h-commissioners"' in other.text and row["ccg"].value[len(ID_BASE) :] in other.text

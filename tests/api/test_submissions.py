@@ -98,3 +98,20 @@ def test_change_feed_as_json_and_rdf_patch(writable_client: TestClient) -> None:
     assert any(str(g.identifier) == GRAPH for g in dataset.graphs())
     gone = writable_client.get("/changes", params={"since": "20000101T000000-000000000"})
     assert gone.status_code == 410
+
+
+def test_a_submitted_graph_is_a_source_record_of_the_file(writable_client: TestClient) -> None:
+    assert _submit(writable_client, submission()).status_code == 201
+    query = f"""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ccg: <https://w3id.org/ccg-graph/def#>
+        SELECT ?basis ?file WHERE {{ <{GRAPH}> ccg:basis ?basis ; prov:wasDerivedFrom ?source .
+          ?source <http://www.w3.org/2000/01/rdf-schema#label> ?file }}"""
+    rows = writable_client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert [(r["basis"]["value"], r["file"]["value"]) for r in rows] == [
+        ("https://w3id.org/ccg-graph/def#SourceRecord", "darlington.nt")
+    ]
+    submissions_basis = (
+        "SELECT ?b WHERE { <https://w3id.org/ccg-graph/id/graph/submissions>"
+        " <https://w3id.org/ccg-graph/def#basis> ?b }"
+    )
+    rows = writable_client.get("/sparql", params={"query": submissions_basis}).json()["results"]["bindings"]
+    assert [r["b"]["value"] for r in rows] == ["https://w3id.org/ccg-graph/def#SourceRecord"]

@@ -161,3 +161,31 @@ def test_body_over_the_limit_is_413(core_build_dir: Path) -> None:
     with TestClient(create_app(core_settings(core_build_dir, max_body_bytes=1000))) as client:
         response = client.post("/store", params={"graph": GRAPH}, content=b"#" * 5000, headers=TURTLE)
         assert response.status_code == 413
+
+
+def _graphs_without_one_basis(client: TestClient) -> list[dict]:
+    query = (
+        "PREFIX ccg: <https://w3id.org/ccg-graph/def#> SELECT ?g (COUNT(DISTINCT ?b) AS ?n) WHERE {"
+        " { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } } OPTIONAL { ?g ccg:basis ?b } }"
+        " GROUP BY ?g HAVING (COUNT(DISTINCT ?b) != 1)"
+    )
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    return response.json()["results"]["bindings"]
+
+
+def test_every_graph_a_write_makes_has_a_basis_and_loses_it_with_the_graph(writable_client: TestClient) -> None:
+    assert _graphs_without_one_basis(writable_client) == []
+    _put_context(writable_client)
+    update = 'INSERT DATA { GRAPH <http://example.org/g2> { <http://example.org/a> <http://example.org/b> "c" } }'
+    response = writable_client.post(
+        "/sparql/update", content=update, headers={"content-type": "application/sparql-update", **AUTH}
+    )
+    assert response.status_code in (200, 204), response.text
+    assert _graphs_without_one_basis(writable_client) == []
+    basis = f"ASK {{ GRAPH ?w {{ <{GRAPH}> <https://w3id.org/ccg-graph/def#basis> ?b }} }}"
+    assert writable_client.get("/sparql", params={"query": basis}).json()["boolean"] is True
+    deleted = writable_client.delete("/store", params={"graph": GRAPH}, headers=AUTH)
+    assert deleted.status_code in (200, 204), deleted.text
+    assert writable_client.get("/sparql", params={"query": basis}).json()["boolean"] is False
+    assert _graphs_without_one_basis(writable_client) == []

@@ -77,3 +77,22 @@ def test_overlap_only_against_the_graph(national_build: BuildSummary, national_s
         (practice, "ccgsh:GPPractice-noOverlappingMemberships", "<https://w3id.org/ccg-graph/id/ccg/00K>"),
         (practice, "ccgsh:GPPractice-noOverlappingMemberships", "<https://w3id.org/ccg-graph/id/ccg/16C>"),
     }
+
+
+def test_a_one_triple_file_is_judged_alone_by_what_it_says(tmp_path: Path) -> None:
+    single = tmp_path / "one.nt"
+    single.write_text(
+        "<https://w3id.org/ccg-graph/id/ccg/00C> <http://www.w3.org/2004/02/skos/core#prefLabel>"
+        ' "NHS Darlington CCG" .\n'
+    )
+    result = cli("validate", str(single))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Conforms" in result.stdout
+    # The Secretary of State's post is judged where a file describes it.
+    broken = tmp_path / "sos.nt"
+    broken.write_text(
+        "<https://w3id.org/ccg-graph/id/post/secretary-of-state-for-health>"
+        " <https://w3id.org/ccg-graph/def#accountableTo> <https://w3id.org/ccg-graph/id/organisation/nowhere> .\n"
+    )
+    result = cli("validate", str(broken))
+    assert result.returncode == 1 and "ccgsh:SecretaryOfState-accountableToParliament" in result.stdout

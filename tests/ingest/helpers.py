@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,24 @@ from ccg_graph.ingest import (
     read_qof_prevalence,
     read_successors,
 )
+from ccg_graph.ingest.allocations import read_data_items, read_indicative_allocations, read_practice_targets
+from ccg_graph.ingest.cancer_alliances import read_alliance_lookup, read_alliance_names
+from ccg_graph.ingest.iapt import read_iapt_pairs
+from ccg_graph.ingest.mental_health import (
+    DashboardRow,
+    read_dashboard_org_codes,
+    read_dashboard_sheet,
+    read_merger_lookup,
+)
+from ccg_graph.ingest.spend import read_payments
+from ccg_graph.ingest.trusts import read_etr, read_trust_hosts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: ``shared/reference-data`` beside the repository (the `reference_dir` fixture fails if it is missing).
 REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference-data"
 
 
-#: The folders whose files the ingest reads (batch 1's, and batch 3's boundaries); the other batch 2 and 3
-#: folders have no reader yet.
+#: The folders whose files the ingest reads (batches 1, 2 and 3).
 FOLDERS_WITH_READERS = frozenset(
     {
         "ons-boundaries",
@@ -42,8 +52,17 @@ FOLDERS_WITH_READERS = frozenset(
         "nhs-digital-gp-registrations",
         "nhsbsa-gp-list-sizes",
         "hscic-qof",
+        "ccg-spend-3sc",
+        "nhs-digital-iapt",
+        "nhse-allocations",
+        "nhse-mental-health-dashboard",
+        "ods-trusts",
     }
 )
+
+
+def _dashboard_rows(path: Path) -> Iterator[DashboardRow]:
+    return read_dashboard_sheet(path).rows
 
 
 def reader_for(rel: str) -> Callable[[Path], Any]:
@@ -65,6 +84,28 @@ def reader_for(rel: str) -> Callable[[Path], Any]:
         return read_epraccur
     if name.startswith("epcmem"):
         return read_epcmem
+    if "_to_cal" in name:
+        return read_alliance_lookup
+    if name.startswith("cal"):
+        return read_alliance_names
+    if folder == "ccg-spend-3sc":
+        return read_payments
+    if folder == "nhs-digital-iapt":
+        return read_iapt_pairs
+    if folder == "ods-trusts":
+        return read_trust_hosts if "datapoint" in name else read_etr
+    if name.startswith("ccg_allocations"):
+        return read_indicative_allocations
+    if name.endswith("data_items.csv"):
+        return read_data_items
+    if name.startswith("gp_practice_weighted_population"):
+        return read_practice_targets
+    if name.startswith("mhf_"):
+        return _dashboard_rows
+    if name.startswith("lkp_organisation_codes"):
+        return read_dashboard_org_codes
+    if name.startswith("new_2122_ccg_lookups"):
+        return read_merger_lookup
     if name.startswith("lsoa11_to_"):
         return read_lsoa_lookup
     if "with_population" in name:

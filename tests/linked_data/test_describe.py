@@ -58,3 +58,11 @@ def test_an_iri_used_only_as_an_object_resolves_to_what_points_at_it(store: Embe
 def test_unknown_iri_is_not_found(store: EmbeddedStore) -> None:
     with pytest.raises(NotFound):
         describe(store, ID + "ccg/NOPE")
+
+
+def test_the_description_carries_the_basis_of_the_graphs_its_facts_sit_in(store: EmbeddedStore) -> None:
+    provenance = ox.NamedNode(ID + "graph/provenance")
+    store.native.add(ox.Quad(G, n(CCG + "basis"), n(CCG + "StatutoryRequirement"), provenance))
+    text = {(str(t.subject), str(t.predicate), str(t.object)) for t in describe(store, ID + "ccg/A")}
+    assert (f"<{ID}ccg/A>", f"<{CCG}statedIn>", f"<{G.value}>") in text
+    assert (f"<{G.value}>", f"<{CCG}basis>", f"<{CCG}StatutoryRequirement>") in text

@@ -93,11 +93,19 @@ def test_every_named_graph_has_provenance(national_store: EmbeddedStore) -> None
         "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o }"
         " FILTER NOT EXISTS { ?g prov:wasGeneratedBy ?build } } GROUP BY ?g",
     )
-    unexplained = {r["g"] for r in rows} - {
-        "https://w3id.org/ccg-graph/def",
-        "https://w3id.org/ccg-graph/shapes",
-    }
-    assert unexplained == set()
+    assert {r["g"] for r in rows} == set()
+
+
+def test_every_named_graph_in_the_store_has_exactly_one_basis(national_store: EmbeddedStore) -> None:
+    rows = sparql_values(
+        national_store,
+        "PREFIX ccg: <https://w3id.org/ccg-graph/def#> SELECT ?g (COUNT(DISTINCT ?basis) AS ?n) WHERE {"
+        " { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } } OPTIONAL { ?g ccg:basis ?basis } } GROUP BY ?g",
+    )
+    assert len(rows) > 50
+    assert [r for r in rows if r["n"] != "1"] == []
+    named = {r["g"] for r in rows}
+    assert {"https://w3id.org/ccg-graph/def", "https://w3id.org/ccg-graph/shapes"} <= named
 
 
 def test_every_described_graph_has_exactly_one_basis(national_store: EmbeddedStore) -> None:
@@ -151,3 +159,37 @@ def test_rebuilding_gives_the_same_quads(national_settings: Settings, national_b
     again = sorted_nquads(assemble(national_settings, lambda _: None))
     with gzip.open(national_build.dump_path, "rt", encoding="utf-8") as dump:  # type: ignore[arg-type]
         assert again == dump.readlines()
+
+
+def test_required_posts_are_stated_only_as_statutory_requirements(national_store: EmbeddedStore) -> None:
+    rows = sparql_values(
+        national_store,
+        PREFIX + "SELECT ?basis (COUNT(DISTINCT ?post) AS ?n) WHERE { GRAPH ?g { ?post a org:Post } "
+        "OPTIONAL { ?g ccg:basis ?basis } FILTER NOT EXISTS { ?post org:heldBy ?holder } "
+        "FILTER (STRSTARTS(STR(?post), 'https://w3id.org/ccg-graph/id/ccg/')) } GROUP BY ?basis",
+    )
+    assert rows == [{"basis": str(CCG.StatutoryRequirement), "n": str(248 * 8)}]
+    gp = sparql_values(
+        national_store,
+        PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { ?post a ccg:RequiredPost ; org:role ccg:GPRepresentativeRole }",
+    )
+    assert gp == [{"n": "248"}]
+
+
+def test_the_national_scheme_is_stated_once_not_copied_onto_each_ccg(national_store: EmbeddedStore) -> None:
+    copies = sparql_values(
+        national_store, PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { ?r a ccg:CommissioningResponsibility }"
+    )
+    assert copies == [{"n": "0"}]
+    duties = sparql_values(
+        national_store,
+        PREFIX
+        + "SELECT ?duty ?basis WHERE { GRAPH ?g { ?duty a ccg:StatutoryCommissioningDuty } ?g ccg:basis ?basis }",
+    )
+    assert len(duties) == 8 and {d["basis"] for d in duties} == {str(CCG.StatutoryRequirement)}
+    replaced = sparql_values(
+        national_store,
+        "SELECT ?new WHERE { <https://w3id.org/ccg-graph/id/commissioning/00C/rehabilitation>"
+        " <http://purl.org/dc/terms/isReplacedBy> ?new }",
+    )
+    assert replaced == [{"new": "https://w3id.org/ccg-graph/id/duty/ccg/rehabilitation"}]

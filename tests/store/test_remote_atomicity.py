@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,7 +31,9 @@ def test_a_server_killed_mid_load_keeps_every_graph_as_it_was(backend: str, core
         store = SparqlStore.from_settings(server.settings())
         load_dump(store, core_dump, chunk_triples=200)
         before = _state(store)
-        assert before[1][SHAPES] == 1086
+        with gzip.open(core_dump, "rb") as dump:
+            in_dump = sum(1 for q in ox.parse(dump, format=ox.RdfFormat.N_QUADS) if q.graph_name.value == SHAPES)
+        assert before[1][SHAPES] == in_dump > 1000
 
         def kill_after_first_chunk(graph: str, sent: int, total: int) -> None:
             if sent < total:  # the graph is half sent: the server dies now

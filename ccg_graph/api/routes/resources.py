@@ -12,6 +12,7 @@ import json
 from datetime import date
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 from markupsafe import Markup
 
@@ -28,8 +29,9 @@ from ccg_graph.api.routes.places import ccg_page_maps
 from ccg_graph.errors import NotFound
 from ccg_graph.linked_data.context import context_document
 from ccg_graph.linked_data.describe import describe
-from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, iri_for_shape
+from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, iri_for_shape, local_url
 from ccg_graph.linked_data.lookup import Linker
+from ccg_graph.linked_data.money import commissioners_of, money_section, spend_by_kind_svg
 from ccg_graph.linked_data.negotiation import HTML, choose, split_extension
 from ccg_graph.linked_data.pages import ccg_page, is_ccg, resource_page
 from ccg_graph.linked_data.svg import lineage_svg, timeline_svg
@@ -81,8 +83,13 @@ def answer(
     page: int = 1,
     as_of: date | None = None,
 ) -> Response:
-    """Negotiate, then answer 304, the RDF description, or the HTML page of `iri`."""
+    """Negotiate, then answer 304, the RDF description, or the HTML page of `iri`; an IRI the graph says only
+    was replaced (``dcterms:isReplacedBy``) answers 301 to its replacement."""
     media = choose(request.headers.get("accept"), mediatype, extension_media)
+    replacement = replaced_by(store, iri)
+    if replacement is not None:
+        target = local_url(replacement, public_base(request))
+        return Response(status_code=301, headers={"Location": target, "Link": f'<{target}>; rel="successor-version"'})
 
     def make() -> Response:
         if media == HTML:
@@ -98,6 +105,27 @@ def answer(
     return conditional_response(request, store, (iri, media, str(page), str(as_of)), make)
 
 
+_REPLACED = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?new WHERE {
+  ?old dcterms:isReplacedBy ?new .
+  FILTER NOT EXISTS { ?old ?p ?o . FILTER (?p != dcterms:isReplacedBy) }
+} LIMIT 2
+"""
+
+
+def replaced_by(store: Store, iri: str) -> str | None:
+    """The IRI that replaced `iri`, when the graph says nothing else about it (old IRIs keep resolving)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return None
+    result = store.query(_REPLACED, bindings={"old": node})
+    assert result.solutions is not None
+    found = [solution["new"] for solution in result.solutions]
+    return found[0].value if len(found) == 1 and isinstance(found[0], ox.NamedNode) else None
+
+
 def page_response(request: Request, store: Store, iri: str, page: int, as_of: date | None) -> Response:
     linker = Linker(store, public_base(request))
     try:
@@ -108,6 +136,8 @@ def page_response(request: Request, store: Store, iri: str, page: int, as_of: da
     if is_ccg(resource):
         story = ccg_page(store, linker, resource, as_of, page)
         timeline = Markup(timeline_svg(story.timeline, f"Timeline of {resource.title}"))
+        money = money_section(store, linker, iri)
+        spend_svg = Markup(spend_by_kind_svg(money.by_kind, f"Payments of {resource.title} by supplier kind, 2018/19"))
         response = html_response(
             request,
             "ccg.html",
@@ -116,11 +146,16 @@ def page_response(request: Request, store: Store, iri: str, page: int, as_of: da
             lineage_svg=lineage,
             timeline_svg=timeline,
             maps=ccg_page_maps(request, store, iri, story.opened, story.closed, as_of),
+            money=money,
+            spend_svg=spend_svg,
         )
         next_page = story.practices.next_page
     else:
         resource = resource_page(store, linker, iri, page) if page > 1 else resource
-        response = html_response(request, "resource.html", page=resource, lineage_svg=lineage)
+        commissioners = commissioners_of(store, linker, iri)
+        response = html_response(
+            request, "resource.html", page=resource, lineage_svg=lineage, commissioners=commissioners
+        )
         next_page = resource.inbound.next_page
     if next_page:
         query = f"?page={next_page}" + (f"&as_of={as_of.isoformat()}" if as_of else "")
