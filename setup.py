@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-#: Kept in step with ``ccg_graph.config.RESOURCE_FOLDERS`` (tests/packaging checks the installed wheel).
+#: Kept in step with ``ccg_graph.core.config.RESOURCE_FOLDERS`` (tests/packaging checks the installed wheel).
 RESOURCE_FOLDERS = ("ontology", "shapes", "queries", "data")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.execution.evaluate import QueryJob
 from ccg_graph.execution.pool import QueryExecutor
-from ccg_graph.namespaces import PREFIXES
 
 TRUNCATED_HEADER = "X-Result-Truncated"
 ROWS_HEADER = "X-Result-Rows"

@@ -31,9 +31,9 @@ from ccg_graph.api.routes import (
     submissions,
     validate,
 )
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import Store
 from ccg_graph.store.select import configured_store
 from ccg_graph.writes.steward import Steward

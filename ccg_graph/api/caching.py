@@ -20,7 +20,7 @@ from pathlib import Path
 
 from fastapi import Request, Response
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.store import Store
 
 CACHE_CONTROL = "public, max-age=300, must-revalidate"

@@ -25,7 +25,7 @@ from typing import Protocol
 
 import anyio
 
-from ccg_graph.errors import QueryTimeout, ServerBusy
+from ccg_graph.core.errors import QueryTimeout, ServerBusy
 from ccg_graph.execution.evaluate import END, Complete, Failure, Head, QueryJob, evaluate
 from ccg_graph.store.base import Store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.national.ccgs import build_ccgs
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import QuadSink

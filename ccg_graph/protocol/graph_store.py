@@ -15,7 +15,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput, UnsupportedMediaType
+from ccg_graph.core.errors import BadInput, UnsupportedMediaType
 from ccg_graph.protocol.requests import media_type
 from ccg_graph.store.base import Store
 from ccg_graph.store.changes import ChangeSet

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from ccg_graph.errors import BadQuery, UnsupportedMediaType
+from ccg_graph.core.errors import BadQuery, UnsupportedMediaType
 from ccg_graph.rdf import media_types
 from ccg_graph.sparql.lexer import code_regions
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import InsufficientStorage, NotFound
+from ccg_graph.core.errors import InsufficientStorage, NotFound
 from ccg_graph.store.base import ChangeGate, QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 

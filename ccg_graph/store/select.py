@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.store.base import Store
 
 

@@ -23,7 +23,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
 from rdflib.term import Identifier
 
-from ccg_graph.rdf_io import read_folder
+from ccg_graph.rdf.rdflib_io import read_folder
 
 _QUERY_CACHE: OrderedDict[tuple[str, tuple], Query] = OrderedDict()
 _QUERY_CACHE_SIZE = 512

@@ -19,8 +19,8 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput
-from ccg_graph.terms import OxSubject, OxTerm, plain_object, plain_subject
+from ccg_graph.core.errors import BadInput
+from ccg_graph.core.terms import OxSubject, OxTerm, plain_object, plain_subject
 
 #: Media types accepted on input, and the pyoxigraph format of each.
 MEDIA_TYPES: dict[str, ox.RdfFormat] = {

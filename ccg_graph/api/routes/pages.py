@@ -13,12 +13,12 @@ from pydantic import BaseModel
 from ccg_graph.api.caching import conditional_response
 from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.representations import html_response, per_build, public_base
-from ccg_graph.formats import Format, negotiate
 from ccg_graph.linked_data.lookup import Linker
 from ccg_graph.linked_data.pages import ccgs_per_month, search
 from ccg_graph.linked_data.svg import national_chart_svg
-from ccg_graph.queries import QueryCatalogue
 from ccg_graph.rdf import media_types
+from ccg_graph.rdf.negotiation import Format, negotiate
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 
 router = APIRouter(tags=["pages"])
 
