@@ -3,7 +3,7 @@
 The ontology, shapes, saved queries and core data live at the top of the repository (where stewards and
 tests edit them), not inside the ``ccg_graph`` package, and setuptools' package data cannot reach outside
 a package. This copies them into ``ccg_graph/resources/`` of the built package, where
-``ccg_graph.config.resource_dir`` finds them when the package is not running from a checkout. Everything
+``ccg_graph.core.config.resource_dir`` finds them when the package is not running from a checkout. Everything
 else about the build is declared in ``pyproject.toml``.
 """
 
@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-#: Kept in step with ``ccg_graph.config.RESOURCE_FOLDERS`` (tests/packaging checks the installed wheel).
+#: Kept in step with ``ccg_graph.core.config.RESOURCE_FOLDERS`` (tests/packaging checks the installed wheel).
 RESOURCE_FOLDERS = ("ontology", "shapes", "queries", "data")
 
 

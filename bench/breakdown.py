@@ -24,10 +24,10 @@ import pyoxigraph as ox
 from bench.procs import Server
 from bench.remote_overhead import median_ms
 from bench.wrk import run_wrk
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.execution.evaluate import QueryJob, evaluate
 from ccg_graph.execution.framing import encode_message
 from ccg_graph.execution.pool import ProcessQueryExecutor
-from ccg_graph.namespaces import PREFIXES
 from ccg_graph.store.embedded import EmbeddedStore
 from ccg_graph.store.published import published_path
 

@@ -13,7 +13,7 @@ import httpx
 from bench.procs import FeatureMissing, Server
 from bench.profile import Profile
 from bench.wrk import run_profile_wrk
-from ccg_graph.namespaces import ID_BASE
+from ccg_graph.core.namespaces import ID_BASE
 
 MEDIA_TYPES = {"html": "text/html", "jsonld": "application/ld+json"}
 _SITE_BASE = ID_BASE.removesuffix("id/")

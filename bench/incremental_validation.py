@@ -44,9 +44,9 @@ import time
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ccg_graph.config import Settings, get_settings
-from ccg_graph.errors import NotFound
-from ccg_graph.namespaces import ID, ccg_iri, governing_body_iri
+from ccg_graph.core.config import Settings, get_settings
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import ID, ccg_iri, governing_body_iri
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.validate import ValidationOutcome, load_ontology, load_shapes, validate_change, validate_graph
 from ccg_graph.validation.engine import as_prepared_graph

@@ -30,12 +30,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.linked_data.lookup import Linker
 from ccg_graph.linked_data.pages import PAGE_SIZE, search
 from ccg_graph.places.atlas import Atlas
 from ccg_graph.places.search import SearchIndex, ensure_index
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store.embedded import EmbeddedStore
 from ccg_graph.store.published import published_path
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import httpx
 
-from ccg_graph.binding import bind_values
-from ccg_graph.config import PROJECT_ROOT
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.core.config import PROJECT_ROOT
+from ccg_graph.sparql.binding import bind_values
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 
 #: Lookups: one resource and its neighbours, answered in milliseconds.
 LOOKUPS = ["ccg-names", "governing-body", "ccg-oversight-on", "practice-membership-history", "ccg-services"]

@@ -38,8 +38,8 @@ from bench import machine
 from bench.procs import BenchError, Server, free_port, start_server
 from bench.workload import build_workload
 from bench.wrk import run_wrk
-from ccg_graph.build import build
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.national.build import build
 from ccg_graph.store import open_store
 
 TOKEN = "bench-replicas-token"

@@ -40,8 +40,8 @@ from bench.procs import BenchError, FeatureMissing, Server
 from bench.profile import PROFILES, Profile
 from bench.servers import start_ccg_graph, start_oxigraph, start_rdflib_endpoint
 from bench.workload import Workload, build_workload
-from ccg_graph.config import PROJECT_ROOT, Settings
-from ccg_graph.namespaces import source_graph_iri
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.core.namespaces import source_graph_iri
 from ccg_graph.store import EmbeddedStore
 
 BENCH_DIR = Path(__file__).resolve().parent

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.namespaces import DEF_BASE, ID_BASE
+from ccg_graph.core.namespaces import DEF_BASE, ID_BASE
 
 #: First IRI path segments (under ``id/``) of the national structure every copy shares.
 SHARED_KINDS = frozenset(

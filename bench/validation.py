@@ -20,7 +20,7 @@ import psutil
 import pyoxigraph as ox
 
 from bench.procs import BenchError, FeatureMissing, tree_peak_rss
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.validate import load_ontology, load_shapes
 
 

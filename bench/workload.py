@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from ccg_graph.binding import bind_values
-from ccg_graph.config import Settings
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.core.config import Settings
+from ccg_graph.sparql.binding import bind_values
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import EmbeddedStore
 
 CLASSES = ("lookup", "as_of", "lineage", "aggregate", "national_aggregate")

@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ccg_graph import __version__
-from ccg_graph.config import Settings, get_settings
-from ccg_graph.errors import BadInput, CCGGraphError
+from ccg_graph.core.config import Settings, get_settings
+from ccg_graph.core.errors import BadInput, CCGGraphError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +70,7 @@ def build(
     """Assemble the graph into named graphs with provenance; write the embedded store and an N-Quads dump."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from ccg_graph.build import build as run_build
+    from ccg_graph.national.build import build as run_build
 
     settings = _settings(build_dir, reference_data)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
@@ -110,8 +110,8 @@ def serve(
     import uvicorn
 
     from ccg_graph.api import create_app
-    from ccg_graph.build import build as run_build
-    from ccg_graph.build import is_built
+    from ccg_graph.national.build import build as run_build
+    from ccg_graph.national.build import is_built
 
     settings = _settings(build_dir)
     if replica_of is not None:
@@ -224,9 +224,9 @@ def query(
     build_dir: BuildDirOption = None,
 ) -> None:
     """Run a saved query (or a query file) against the built graph or, with --endpoint, a SPARQL service."""
-    from ccg_graph.binding import bind_values
     from ccg_graph.client.output import FORMATS
-    from ccg_graph.queries import QueryCatalogue, load_query_file
+    from ccg_graph.sparql.binding import bind_values
+    from ccg_graph.sparql.saved_queries import QueryCatalogue, load_query_file
 
     settings = _settings(build_dir)
 
@@ -265,8 +265,8 @@ def _local_answer(
     import pyoxigraph as ox
 
     from ccg_graph.client.frames import frame_from_json
+    from ccg_graph.rdf.results import write_triples
     from ccg_graph.replication.follower import deployment_store
-    from ccg_graph.results import write_triples
 
     store = deployment_store(settings)
     try:
@@ -330,7 +330,7 @@ def export_crosswalk(
     build_dir: BuildDirOption = None,
 ) -> None:
     """CSV of every organisation's ODS and ONS codes, the periods it held them, its name, open and close dates."""
-    from ccg_graph.queries import QueryCatalogue
+    from ccg_graph.sparql.saved_queries import QueryCatalogue
 
     settings = _settings(build_dir)
 
@@ -407,7 +407,7 @@ def load(
 @app.command("queries")
 def list_queries() -> None:
     """List the saved queries with their purpose and parameters."""
-    from ccg_graph.queries import QueryCatalogue
+    from ccg_graph.sparql.saved_queries import QueryCatalogue
 
     catalogue = run_reporting_errors(lambda: QueryCatalogue(get_settings().queries_dir))
     table = Table("name", "title", "parameters")
@@ -422,7 +422,7 @@ def diagram(
     output: Annotated[Path, typer.Option("--output", help="Where to write the page.")] = Path("docs/model.md"),
 ) -> None:
     """Write the Mermaid class diagram of the ontology (docs/model.md)."""
-    from ccg_graph.diagram import model_page
+    from ccg_graph.guide.diagram import model_page
 
     page = run_reporting_errors(lambda: model_page(get_settings().ontology_dir))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -447,11 +447,11 @@ def submit(
 ) -> None:
     """Validate FILE against the shapes in the context of the built graph and, if it conforms, commit it
     atomically into its own named graph with a PROV record. Exit 1 (and nothing written) if it does not."""
-    from ccg_graph.errors import ValidationFailed
+    from ccg_graph.core.errors import ValidationFailed
     from ccg_graph.rdf.parser import RdfLimits
     from ccg_graph.replication.follower import deployment_store
-    from ccg_graph.submissions import SubmissionRecord, media_type_for
     from ccg_graph.writes.steward import Steward
+    from ccg_graph.writes.submissions import SubmissionRecord, media_type_for
 
     settings = _settings(build_dir)
 
@@ -491,8 +491,8 @@ def retract(
 ) -> None:
     """Remove a submitted graph (validated and recorded like any change)."""
     from ccg_graph.replication.follower import deployment_store
-    from ccg_graph.submissions import SubmissionRecord
     from ccg_graph.writes.steward import Steward
+    from ccg_graph.writes.submissions import SubmissionRecord
 
     settings = _settings(build_dir)
 
@@ -510,7 +510,7 @@ def retract(
 @app.command()
 def releases(build_dir: BuildDirOption = None) -> None:
     """List the releases of the built graph: the build, then every write since."""
-    from ccg_graph.history import ReleaseLog
+    from ccg_graph.writes.history import ReleaseLog
 
     table = Table("release", "time", "kind", "agent", "+", "-", "message", title="Releases since the build")
     for release in ReleaseLog(_settings(build_dir).build_dir).releases():
@@ -535,7 +535,7 @@ def quality(
     (the same report as GET /quality)."""
     import json
 
-    from ccg_graph.quality import quality_report
+    from ccg_graph.linked_data.quality import quality_report
     from ccg_graph.store.select import configured_store
 
     settings = _settings(build_dir)
@@ -571,8 +571,8 @@ def diff(
 ) -> None:
     """What changed between two builds (their dumps) or two releases: organisations that appeared or went,
     renames, moved dates, new successors and oversight, and the exact quads."""
-    from ccg_graph.diff import GraphDiff, diff_dumps, diff_releases
-    from ccg_graph.history import ReleaseLog
+    from ccg_graph.writes.diff import GraphDiff, diff_dumps, diff_releases
+    from ccg_graph.writes.history import ReleaseLog
 
     if output_format not in ("text", "json", "patch"):
         err.print(f"[bold red]error:[/] --format must be text, json or patch, not {output_format!r}")

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import BuildSummary, build
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.national.build import BuildSummary, build
 from ccg_graph.store import EmbeddedStore, open_store
 
 REFERENCE_DATA = PROJECT_ROOT.parent / "shared" / "reference-data"

@@ -1,7 +1,7 @@
 """The model diagram in docs/ is the one the ontology generates."""
 
-from ccg_graph.config import PROJECT_ROOT
-from ccg_graph.diagram import model_page
+from ccg_graph.core.config import PROJECT_ROOT
+from ccg_graph.guide.diagram import model_page
 
 
 def test_docs_model_page_is_up_to_date() -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
-from ccg_graph.errors import BadQuery
-from ccg_graph.federation import ServiceNotAllowed, check_allowed, find_service_clauses, values_block
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import BadQuery
+from ccg_graph.national.build import build
+from ccg_graph.sparql.federation import ServiceNotAllowed, check_allowed, find_service_clauses, values_block
 from tests.conftest import free_port, start_server, stop_server
 
 CCG = "https://w3id.org/ccg-graph/def#ClinicalCommissioningGroup"

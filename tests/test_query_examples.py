@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ccg_graph.config import Settings
-from ccg_graph.namespaces import PREFIXES
-from ccg_graph.queries import parse_header
-from ccg_graph.query_examples import example_text, query_examples, starter_query
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import PREFIXES
+from ccg_graph.sparql.query_examples import example_text, query_examples, starter_query
+from ccg_graph.sparql.saved_queries import parse_header
 from ccg_graph.store import EmbeddedStore
 
 PARAMETERISED = """# Title: T

@@ -13,11 +13,11 @@ from fastapi.responses import StreamingResponse
 from ccg_graph.api.answer_cache import CACHE_HEADER, CachedAnswer, answer_cache, release_of, weak_etag
 from ccg_graph.api.caching import etag_matches
 from ccg_graph.api.fair_use import FairUse
-from ccg_graph.config import Settings
-from ccg_graph.errors import QueryTimeout
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import QueryTimeout
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.execution.evaluate import QueryJob
 from ccg_graph.execution.pool import QueryExecutor
-from ccg_graph.namespaces import PREFIXES
 
 TRUNCATED_HEADER = "X-Result-Truncated"
 ROWS_HEADER = "X-Result-Rows"

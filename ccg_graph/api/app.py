@@ -35,11 +35,11 @@ from ccg_graph.api.routes import (
     submissions,
     validate,
 )
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.execution.pool import ProcessQueryExecutor, QueryExecutor, ThreadQueryExecutor
-from ccg_graph.queries import QueryCatalogue
 from ccg_graph.replication import routes as replication
 from ccg_graph.replication.follower import deployment_store, follow_primary
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import Store
 from ccg_graph.writes.steward import Steward
 

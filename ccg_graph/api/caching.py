@@ -22,7 +22,7 @@ from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 
 from ccg_graph.api.answer_cache import CACHE_HEADER, CachedAnswer, answer_cache
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.store import Store
 
 CACHE_CONTROL = "public, max-age=300, must-revalidate"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.store import Store
 from ccg_graph.writes.steward import Steward
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from ccg_graph.errors import (
+from ccg_graph.core.errors import (
     BadInput,
     CCGGraphError,
     QueryTimeout,

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import RateLimited
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import RateLimited
 
 #: Buckets kept before full (idle) ones are forgotten.
 PRUNE_AT = 10_000

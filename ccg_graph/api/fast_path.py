@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ccg_graph.api.errors import handle_ccg_graph_error, handle_unexpected_error
-from ccg_graph.errors import CCGGraphError
+from ccg_graph.core.errors import CCGGraphError
 from ccg_graph.protocol.requests import QueryRequest, parse_operation
 
 PATHS = ("/sparql", "/sparql/")

@@ -17,13 +17,13 @@ from fastapi.templating import Jinja2Templates
 
 from ccg_graph import __version__
 from ccg_graph.api.caching import fingerprint
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.linked_data.context import Term, build_terms
 from ccg_graph.linked_data.iris import local_path
 from ccg_graph.linked_data.jsonld import to_jsonld
 from ccg_graph.linked_data.negotiation import HTML, JSONLD, RESOURCE_FORMATS, alternates
-from ccg_graph.namespaces import PREFIXES
-from ccg_graph.results import write_triples
+from ccg_graph.rdf.results import write_triples
 from ccg_graph.store import Store
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ccg_graph.api.deps import get_settings
-from ccg_graph.errors import Forbidden, PayloadTooLarge, Unauthorized
+from ccg_graph.core.errors import Forbidden, PayloadTooLarge, Unauthorized
 
 
 def require_writer(request: Request) -> str:

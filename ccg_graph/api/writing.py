@@ -5,8 +5,8 @@ from __future__ import annotations
 import anyio
 from fastapi import Request
 
-from ccg_graph.history import Release
 from ccg_graph.store.changes import ChangeSet
+from ccg_graph.writes.history import Release
 from ccg_graph.writes.steward import Steward
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ccg_graph.errors import BadQuery
+from ccg_graph.core.errors import BadQuery
 
 if TYPE_CHECKING:
     from ccg_graph.client.client import Client

@@ -33,14 +33,14 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from ccg_graph import __version__
-from ccg_graph.binding import bind_values
 from ccg_graph.client.as_of import AsOf
 from ccg_graph.client.errors import EndpointError, EndpointTimeout, EndpointUnreachable, QueryRejected
 from ccg_graph.client.frames import frame_from_json
 from ccg_graph.client.terms import saved_parameter_text, to_term
-from ccg_graph.errors import BadInput, BadQuery
-from ccg_graph.queries import QueryCatalogue, SavedQuery
+from ccg_graph.core.errors import BadInput, BadQuery
+from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import find_query_form
+from ccg_graph.sparql.saved_queries import QueryCatalogue, SavedQuery
 
 #: HTTP statuses worth asking again: the service is busy or restarting, not refusing this query.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -125,7 +125,7 @@ class Client:
         """The saved queries (``queries/*.rq``), read once."""
         if self._catalogue is None:
             if self._queries_dir is None:
-                from ccg_graph.config import get_settings
+                from ccg_graph.core.config import get_settings
 
                 self._queries_dir = get_settings().queries_dir
             self._catalogue = QueryCatalogue(self._queries_dir)

@@ -6,7 +6,7 @@ be reached or answers with an HTTP error is an `EndpointError` carrying the stat
 
 from __future__ import annotations
 
-from ccg_graph.errors import BadQuery, CCGGraphError
+from ccg_graph.core.errors import BadQuery, CCGGraphError
 
 
 class EndpointError(CCGGraphError):

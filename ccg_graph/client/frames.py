@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from ccg_graph.namespaces import RDF_LANG_STRING
-from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.core.namespaces import RDF_LANG_STRING
+from ccg_graph.core.namespaces import XSD_NS as XSD
 
 _INTEGER_TYPES = {
     XSD + name

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 
 FORMATS = ("table", "csv", "json", "parquet")
 

@@ -1,6 +1,6 @@
 """Python values -> RDF terms for binding a query's variables.
 
-Values are turned into typed terms and bound through a ``VALUES`` block (`ccg_graph.binding`), never pasted
+Values are turned into typed terms and bound through a ``VALUES`` block (`ccg_graph.sparql.binding`), never pasted
 into the query text, so a value cannot change what a query does. A plain ``str`` is a string literal; to
 bind an IRI pass an ``rdflib.URIRef``, a ``pyoxigraph.NamedNode`` or wrap it with `iri`.
 """
@@ -13,8 +13,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from ccg_graph.errors import BadQuery
-from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.core.errors import BadQuery
+from ccg_graph.core.namespaces import XSD_NS as XSD
 
 Term = ox.NamedNode | ox.Literal
 

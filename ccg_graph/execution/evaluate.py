@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from ccg_graph.errors import CCGGraphError
+from ccg_graph.core.errors import CCGGraphError
 from ccg_graph.execution.native import CappedSolutionsWriter, RowCapReached
-from ccg_graph.federation import inline_services
-from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
 from ccg_graph.rdf import media_types
-from ccg_graph.results import write_boolean, write_solutions, write_triples
+from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
+from ccg_graph.rdf.results import write_boolean, write_solutions, write_triples
+from ccg_graph.sparql.federation import inline_services
 from ccg_graph.store.base import QueryResult, Store
 
 INLINE_BYTES = 1 << 20

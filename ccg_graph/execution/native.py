@@ -1,7 +1,7 @@
 """SELECT results written by pyoxigraph's own serialisers, with the row cap kept and the rows counted.
 
 pyoxigraph writes a whole `QuerySolutions` in one native call (JSON, XML, CSV, TSV), about seven times faster
-than building the same bytes row by row in Python (`ccg_graph.results`), but it cannot stop at a row cap or
+than building the same bytes row by row in Python (`ccg_graph.rdf.results`), but it cannot stop at a row cap or
 say how many rows it wrote. `CappedSolutionsWriter` is the file it writes into: it counts the rows from the
 bytes as they arrive (each format marks a row's start unambiguously, once strings are told apart from
 structure), keeps small answers in memory and spills large ones to a temporary file (so the worker's memory

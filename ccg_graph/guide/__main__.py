@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from ccg_graph.client import Client
-from ccg_graph.config import PROJECT_ROOT, get_settings
-from ccg_graph.errors import CCGGraphError
+from ccg_graph.core.config import PROJECT_ROOT, get_settings
+from ccg_graph.core.errors import CCGGraphError
 from ccg_graph.guide.render import make_guide
 from ccg_graph.guide.serving import serving
 

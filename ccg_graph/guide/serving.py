@@ -11,8 +11,8 @@ from contextlib import contextmanager
 import uvicorn
 
 from ccg_graph.api import create_app
-from ccg_graph.config import Settings
-from ccg_graph.errors import CCGGraphError
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import CCGGraphError
 
 
 @contextmanager

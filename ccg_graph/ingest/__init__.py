@@ -3,8 +3,8 @@
 Every reader takes a `pathlib.Path`, opens it with ``encoding="utf-8-sig"`` and ``newline=""``, and yields
 frozen dataclass records in file order, each with the 1-based physical ``line`` it came from (the header is
 line 1), so later stages can cite their evidence. Readers never filter or skip: a row that does not have the
-documented shape raises `ccg_graph.errors.MalformedRow` naming the file, line and field; a missing file or
-header column raises `ccg_graph.errors.BadInput`. Selections (CCG rows only, active English GP practices,
+documented shape raises `ccg_graph.core.errors.MalformedRow` naming the file, line and field; a missing file or
+header column raises `ccg_graph.core.errors.BadInput`. Selections (CCG rows only, active English GP practices,
 CCG-shaped successions) are separate helper functions.
 
 Start from `read_manifest` and `verified_path` so that every file read is the one the manifest describes.

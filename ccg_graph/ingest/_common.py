@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 
 # --- code shapes -------------------------------------------------------------------------------------------
 #: Any ODS organisation code: upper-case letters and digits only (1-character codes exist, e.g. region "A").

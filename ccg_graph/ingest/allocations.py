@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccg_graph.errors import MalformedRow
+from ccg_graph.core.errors import MalformedRow
 from ccg_graph.ingest._common import CCG_ODS_CODE, PRACTICE_CODE, Row, Table, open_table
 
 INDICATIVE_COLUMNS = (

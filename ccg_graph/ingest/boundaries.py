@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest._common import open_source
 
 #: Names a GeoJSON ``crs`` member may use for WGS 84 longitude/latitude (the only order RFC 7946 allows).

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, open_table
 from ccg_graph.ingest.ons import normalise_header
 

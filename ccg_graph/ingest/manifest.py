@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from ccg_graph.errors import BadInput, ChecksumMismatch, MalformedRow
+from ccg_graph.core.errors import BadInput, ChecksumMismatch, MalformedRow
 from ccg_graph.ingest._common import Row, open_table
 
 MANIFEST_NAME = "manifest.csv"

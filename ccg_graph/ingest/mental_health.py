@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest._common import CCG_ODS_CODE, ODS_CODE, Table, iter_raw_rows
 from ccg_graph.ingest._common import open_table as _open_table
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.ingest._common import CCG_ODS_CODE, Q_ODS_CODE, REGION_ODS_CODE, Row, Table, open_table
 
 #: GSS prefixes allowed for each entity's ``CD`` column.

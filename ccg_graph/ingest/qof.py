@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccg_graph.errors import MalformedRow
+from ccg_graph.core.errors import MalformedRow
 from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, open_table
 
 COLUMNS = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ccg_graph.errors import MalformedRow
+from ccg_graph.core.errors import MalformedRow
 from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, iter_raw_rows, open_table
 from ccg_graph.ingest.ods import ODS_LABELS, check_null_fields
 

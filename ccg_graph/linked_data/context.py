@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ccg_graph.namespaces import DCAT_NS as DCAT
-from ccg_graph.namespaces import DCT_NS as DCT
-from ccg_graph.namespaces import DEF_BASE, ONTOLOGY_IRI, PREFIXES
-from ccg_graph.namespaces import ORG_NS as ORG
-from ccg_graph.namespaces import OWL_NS as OWL
-from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SKOS_NS as SKOS
-from ccg_graph.namespaces import TIME_NS as TIME
-from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.core.namespaces import DCAT_NS as DCAT
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import DEF_BASE, ONTOLOGY_IRI, PREFIXES
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import OWL_NS as OWL
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
+from ccg_graph.core.namespaces import TIME_NS as TIME
+from ccg_graph.core.namespaces import XSD_NS as XSD
 from ccg_graph.store import Store
 
 _ID = "@id"

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ccg_graph import __version__
+from ccg_graph.core.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI
+from ccg_graph.core.namespaces import DCAT_NS as DCAT
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDF_NS as RDF
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import VOID_NS as VOID
+from ccg_graph.core.namespaces import XSD_NS as XSD
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
 from ccg_graph.linked_data.lookup import rows, value
-from ccg_graph.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI
-from ccg_graph.namespaces import DCAT_NS as DCAT
-from ccg_graph.namespaces import DCT_NS as DCT
-from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDF_NS as RDF
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import VOID_NS as VOID
-from ccg_graph.namespaces import XSD_NS as XSD
 from ccg_graph.store import Store
 
 SPDX = "http://spdx.org/rdf/terms#"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import NotFound
-from ccg_graph.namespaces import ONTOLOGY_IRI
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import ONTOLOGY_IRI
 from ccg_graph.store import Store
 
 INBOUND_LIMIT = 500

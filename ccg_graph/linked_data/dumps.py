@@ -19,11 +19,11 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import NotFound
-from ccg_graph.namespaces import PREFIXES
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.rdf import media_types
-from ccg_graph.rdf_io import open_binary
+from ccg_graph.rdf.rdflib_io import open_binary
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ccg_graph.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI, SHAPES_IRI
+from ccg_graph.core.namespaces import DATASET_IRI, DEF_BASE, ID_BASE, ONTOLOGY_IRI, SHAPES_IRI
 
 #: The namespace base every local IRI starts with.
 NAMESPACE_BASE = "https://w3id.org/ccg-graph/"

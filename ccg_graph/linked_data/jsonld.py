@@ -23,11 +23,11 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from ccg_graph.core.namespaces import PREFIXES
+from ccg_graph.core.namespaces import RDF_TYPE_IRI as RDF_TYPE
+from ccg_graph.core.namespaces import XSD_NS as XSD
+from ccg_graph.core.terms import plain_object, plain_subject
 from ccg_graph.linked_data.context import Term, context_document
-from ccg_graph.namespaces import PREFIXES
-from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
-from ccg_graph.namespaces import XSD_NS as XSD
-from ccg_graph.terms import plain_object, plain_subject
 
 XSD_STRING = XSD + "string"
 _LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}

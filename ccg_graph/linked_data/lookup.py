@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ccg_graph.core.namespaces import DEF_BASE, PREFIXES
 from ccg_graph.linked_data.iris import local_url
-from ccg_graph.namespaces import DEF_BASE, PREFIXES
 from ccg_graph.store import Store
 
 #: One solution: each bound variable's term; a variable left unbound (an OPTIONAL that did not match) is

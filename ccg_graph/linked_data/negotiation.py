@@ -2,22 +2,22 @@
 
 Precedence (as Prez does it): the ``_mediatype`` query parameter, then an extension on the path
 (``/id/ccg/03V.ttl``), then the Accept header; with none of them a browser-less client gets Turtle.
-The RDF media types and their aliases are those of `ccg_graph.formats`, plus HTML.
+The RDF media types and their aliases are those of `ccg_graph.rdf.negotiation`, plus HTML.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, Format, NotAcceptable, negotiate
 from ccg_graph.rdf import media_types
+from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, Format, NotAcceptable, negotiate
 
 HTML = media_types.HTML
 JSONLD = media_types.JSON_LD
 TURTLE = media_types.TURTLE
 _NT, _XML = media_types.N_TRIPLES, media_types.RDF_XML
 
-#: What a resource can be answered in: the triple formats of `ccg_graph.formats`, and HTML.
+#: What a resource can be answered in: the triple formats of `ccg_graph.rdf.negotiation`, and HTML.
 RESOURCE_FORMATS: dict[str, tuple[Format, ox.RdfFormat | None]] = {
     TURTLE: GRAPH_FORMATS[TURTLE],
     _NT: GRAPH_FORMATS[_NT],

@@ -12,12 +12,12 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import NotFound
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import DEF_BASE, KIND_LABELS, ONTOLOGY_IRI
+from ccg_graph.core.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.linked_data.figures import Lineage, LineageNode, Spell, Timeline, TimelineEvent
 from ccg_graph.linked_data.iris import local_url
 from ccg_graph.linked_data.lookup import Link, Linker, rows, short_name, value, values_block
-from ccg_graph.namespaces import DEF_BASE, KIND_LABELS, ONTOLOGY_IRI
-from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.places.search import SearchIndex
 from ccg_graph.store import Store
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, ID, ccg_iri, population_measure_iri
 from ccg_graph.ingest.list_sizes import AGE_BANDS, COUNT_COLUMNS, read_list_sizes
-from ccg_graph.namespaces import CCG, ID, ccg_iri, population_measure_iri
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.populations import LIST_SIZES
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, ID, ccg_iri, observation_iri
 from ccg_graph.ingest.allocations import IndicativeAllocation, read_indicative_allocations, read_practice_targets
 from ccg_graph.ingest.mental_health import (
     DashboardRow,
@@ -32,7 +33,6 @@ from ccg_graph.ingest.mental_health import (
     read_dashboard_sheet,
 )
 from ccg_graph.ingest.ons import read_ccg_names, read_ons_table
-from ccg_graph.namespaces import CCG, ID, ccg_iri, observation_iri
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import GraphWriter
 from ccg_graph.national.payments import financial_year_bounds, write_financial_year

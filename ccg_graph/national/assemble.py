@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.national.age_bands import build_age_bands
 from ccg_graph.national.allocations import build_allocations
 from ccg_graph.national.boundaries import build_boundaries

@@ -35,11 +35,8 @@ import shapely
 from rdflib import URIRef
 from shapely.geometry.base import BaseGeometry
 
-from ccg_graph.errors import BadInput
-from ccg_graph.ingest.boundaries import CRS84, BoundaryFeature, read_boundaries
-from ccg_graph.ingest.ods import read_eauth, read_eccg
-from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
-from ccg_graph.namespaces import (
+from ccg_graph.core.errors import BadInput
+from ccg_graph.core.namespaces import (
     CCG,
     area_team_iri,
     ccg_iri,
@@ -50,6 +47,9 @@ from ccg_graph.namespaces import (
     region_iri,
     sub_icb_location_iri,
 )
+from ccg_graph.ingest.boundaries import CRS84, BoundaryFeature, read_boundaries
+from ccg_graph.ingest.ods import read_eauth, read_eccg
+from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
 from ccg_graph.places.geometry import GEO, WKT_LITERAL, checked, geodesic_area_km2, polygonal_parts, to_wkt_literal
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ccg_graph.core.namespaces import CCG, cancer_alliance_iri, ccg_iri, membership_iri
 from ccg_graph.ingest.cancer_alliances import VANGUARD_PREFIX, read_alliance_lookup, read_alliance_names
-from ccg_graph.namespaces import CCG, cancer_alliance_iri, ccg_iri, membership_iri
 from ccg_graph.national.context import BuildContext
 
 ORG = "http://www.w3.org/ns/org#"

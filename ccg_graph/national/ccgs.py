@@ -18,10 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from ccg_graph.ingest.ods import CcgRecord, read_eccg
-from ccg_graph.ingest.ons import read_ccg_names, read_lsoa_lookup, read_ons_list
-from ccg_graph.ingest.successors import SuccessorRecord, read_successors
-from ccg_graph.namespaces import (
+from ccg_graph.core.namespaces import (
     CCG,
     NHS_ENGLAND,
     ccg_iri,
@@ -31,10 +28,13 @@ from ccg_graph.namespaces import (
     ons_code_assignment_iri,
     sub_icb_location_iri,
 )
-from ccg_graph.namespaces import ORG_NS as ORG
-from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
+from ccg_graph.ingest.ods import CcgRecord, read_eccg
+from ccg_graph.ingest.ons import read_ccg_names, read_lsoa_lookup, read_ons_list
+from ccg_graph.ingest.successors import SuccessorRecord, read_successors
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext, CcgLife, midnight
 from ccg_graph.national.emit import GraphWriter
 from ccg_graph.national.provenance import release_date, release_key

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, ID, ccg_iri
 from ccg_graph.ingest.ods import read_epraccur
 from ccg_graph.ingest.ons import read_ccg_lookup, read_ccg_names
 from ccg_graph.ingest.registrations import read_practice_map
-from ccg_graph.namespaces import CCG, ID, ccg_iri
 
 if TYPE_CHECKING:
     from ccg_graph.national.context import BuildContext

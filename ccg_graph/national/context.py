@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import TIME_NS as TIME
+from ccg_graph.core.namespaces import instant_iri, interval_iri, source_graph_iri
 from ccg_graph.ingest.manifest import ManifestEntry, read_manifest, verified_path
 from ccg_graph.ingest.successors import SuccessorRecord
-from ccg_graph.namespaces import TIME_NS as TIME
-from ccg_graph.namespaces import instant_iri, interval_iri, source_graph_iri
 from ccg_graph.national.conflicts import ConflictLog
 from ccg_graph.national.emit import GraphWriter, QuadSink
 from ccg_graph.national.provenance import Basis, ProvenanceRecorder, release_key

@@ -14,8 +14,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, ID, ccg_iri
 from ccg_graph.ingest.qof import read_qof_prevalence
-from ccg_graph.namespaces import CCG, ID, ccg_iri
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.populations import QOF, QOF_REFERENCE_DATE
 

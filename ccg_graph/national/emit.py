@@ -14,9 +14,9 @@ from datetime import date, datetime
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from ccg_graph.namespaces import RDF_TYPE_IRI
-from ccg_graph.namespaces import XSD_NS as XSD
-from ccg_graph.terms import OxSubject, OxTerm, plain_object, plain_subject
+from ccg_graph.core.namespaces import RDF_TYPE_IRI
+from ccg_graph.core.namespaces import XSD_NS as XSD
+from ccg_graph.core.terms import OxSubject, OxTerm, plain_object, plain_subject
 
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
-from ccg_graph.namespaces import (
+from ccg_graph.core.namespaces import (
     CCG,
     ccg_iri,
     health_and_wellbeing_board_iri,
@@ -23,9 +22,10 @@ from ccg_graph.namespaces import (
     overlap_iri,
     sub_icb_location_iri,
 )
-from ccg_graph.namespaces import ORG_NS as ORG
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
+from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
 from ccg_graph.national.ccgs import STATUTES
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.provenance import release_date

@@ -27,10 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ccg_graph.ingest.ods import read_eauth, read_eccg, read_epraccur
-from ccg_graph.ingest.ons import read_ccg_lookup, read_ons_list
-from ccg_graph.ingest.registrations import read_practice_map
-from ccg_graph.namespaces import (
+from ccg_graph.core.namespaces import (
     CCG,
     NHS_ENGLAND,
     accountability_iri,
@@ -42,9 +39,12 @@ from ccg_graph.namespaces import (
     region_iri,
     stp_iri,
 )
-from ccg_graph.namespaces import ORG_NS as ORG
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
+from ccg_graph.ingest.ods import read_eauth, read_eccg, read_epraccur
+from ccg_graph.ingest.ons import read_ccg_lookup, read_ons_list
+from ccg_graph.ingest.registrations import read_practice_map
 from ccg_graph.national.context import CCG_ERA_END, BuildContext
 from ccg_graph.national.emit import GraphWriter
 

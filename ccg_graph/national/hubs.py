@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, ID
 from ccg_graph.ingest.ods import CcgRecord, read_eccg
-from ccg_graph.namespaces import CCG, ID
 from ccg_graph.national.ccgs import ODS_NAME_RELEASES
 from ccg_graph.national.context import BuildContext
 

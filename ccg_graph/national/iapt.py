@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ccg_graph.core.namespaces import CCG, ccg_iri, provider_iri, relation_iri, trust_iri
 from ccg_graph.ingest.iapt import read_iapt_pairs
-from ccg_graph.namespaces import CCG, ccg_iri, provider_iri, relation_iri, trust_iri
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.trusts import TrustRegistry
 

@@ -16,10 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from ccg_graph.ingest.epcmem import read_epcmem
-from ccg_graph.ingest.list_sizes import read_list_sizes
-from ccg_graph.ingest.ons import read_ccg_names, read_ons_list
-from ccg_graph.namespaces import (
+from ccg_graph.core.namespaces import (
     CCG,
     DEPARTMENT_OF_HEALTH,
     SECRETARY_OF_STATE,
@@ -29,10 +26,13 @@ from ccg_graph.namespaces import (
     sha_iri,
     share_iri,
 )
-from ccg_graph.namespaces import ORG_NS as ORG
-from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SKOS_NS as SKOS
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
+from ccg_graph.ingest.epcmem import read_epcmem
+from ccg_graph.ingest.list_sizes import read_list_sizes
+from ccg_graph.ingest.ons import read_ccg_names, read_ons_list
 from ccg_graph.national.ccgs import STATUTES
 from ccg_graph.national.context import CCG_ERA_START, BuildContext, midnight
 

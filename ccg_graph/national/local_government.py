@@ -30,8 +30,8 @@ from datetime import date, timedelta
 
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, ID, ccg_iri, health_and_wellbeing_board_iri, local_authority_iri
 from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
-from ccg_graph.namespaces import CCG, ID, ccg_iri, health_and_wellbeing_board_iri, local_authority_iri
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import GraphWriter
 from ccg_graph.national.geography import LAD_TO_COUNTY, LSOA_LOOKUPS, SINGLE_TIER_PREFIXES

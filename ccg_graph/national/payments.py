@@ -32,10 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from ccg_graph.ingest.ods import read_epraccur
-from ccg_graph.ingest.ons import read_ons_list
-from ccg_graph.ingest.spend import PaymentRow, read_payments
-from ccg_graph.namespaces import (
+from ccg_graph.core.namespaces import (
     CCG,
     ccg_iri,
     financial_year_iri,
@@ -50,6 +47,9 @@ from ccg_graph.namespaces import (
     supplier_name_iri,
     trust_iri,
 )
+from ccg_graph.ingest.ods import read_epraccur
+from ccg_graph.ingest.ons import read_ons_list
+from ccg_graph.ingest.spend import PaymentRow, read_payments
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import GraphWriter, node
 from ccg_graph.national.provenance import release_key

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from ccg_graph.errors import BadInput
-from ccg_graph.ingest.list_sizes import read_list_sizes
-from ccg_graph.ingest.ons import read_ccg_population
-from ccg_graph.ingest.qof import list_size_by_ccg, read_qof_prevalence
-from ccg_graph.ingest.registrations import read_practice_registrations
-from ccg_graph.namespaces import (
+from ccg_graph.core.errors import BadInput
+from ccg_graph.core.namespaces import (
     CCG,
     ccg_iri,
     population_measure_iri,
     population_observation_iri,
     practice_iri,
 )
+from ccg_graph.ingest.list_sizes import read_list_sizes
+from ccg_graph.ingest.ons import read_ccg_population
+from ccg_graph.ingest.qof import list_size_by_ccg, read_qof_prevalence
+from ccg_graph.ingest.registrations import read_practice_registrations
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.emit import GraphWriter
 

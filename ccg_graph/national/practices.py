@@ -23,15 +23,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ccg_graph.core.namespaces import CCG, ccg_iri, membership_iri, pcn_iri, practice_iri, sub_icb_location_iri
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.epcmem import read_epcmem
 from ccg_graph.ingest.list_sizes import read_list_sizes
 from ccg_graph.ingest.ods import PracticeRecord, read_epraccur
 from ccg_graph.ingest.registrations import read_practice_map
-from ccg_graph.namespaces import CCG, ccg_iri, membership_iri, pcn_iri, practice_iri, sub_icb_location_iri
-from ccg_graph.namespaces import DCT_NS as DCT
-from ccg_graph.namespaces import ORG_NS as ORG
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SKOS_NS as SKOS
 from ccg_graph.national.conflicts import Side
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
 from ccg_graph.national.provenance import release_date

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from ccg_graph.core.namespaces import CCG, DCAT, ID, source_graph_iri, source_iri
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SD_NS as SD
 from ccg_graph.ingest.manifest import ManifestEntry
-from ccg_graph.namespaces import CCG, DCAT, ID, source_graph_iri, source_iri
-from ccg_graph.namespaces import DCT_NS as DCT
-from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import SD_NS as SD
 from ccg_graph.national.emit import QuadSink
 
 OGL = URIRef("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ccg_graph.namespaces import (
+from ccg_graph.core.namespaces import (
     CCG,
     ID,
     NHS_ENGLAND,

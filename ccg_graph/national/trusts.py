@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccg_graph.core.namespaces import CCG, ID, ccg_iri, region_iri, trust_iri
 from ccg_graph.ingest.trusts import TrustRecord, read_etr, read_trust_hosts, release_rows
-from ccg_graph.namespaces import CCG, ID, ccg_iri, region_iri, trust_iri
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.provenance import release_date, release_key
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.namespaces import DEF_BASE, KIND_LABELS
+from ccg_graph.core.namespaces import DEF_BASE, KIND_LABELS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The SPARQL functions (see docs/places.md): ccg:textMatch(text, query) and ccg:searchRank(iri, query).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.rdf.parser import ParsedRdf, RdfLimits, parse_body
 from ccg_graph.store.base import Store
 from ccg_graph.store.changes import ChangeSet

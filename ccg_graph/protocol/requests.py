@@ -12,9 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from ccg_graph.errors import BadQuery, UnsupportedMediaType
-from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, NotAcceptable, negotiate
+from ccg_graph.core.errors import BadQuery, UnsupportedMediaType
 from ccg_graph.rdf import media_types
+from ccg_graph.rdf.negotiation import (
+    GRAPH_ALIASES,
+    GRAPH_FORMATS,
+    RESULT_ALIASES,
+    RESULT_FORMATS,
+    NotAcceptable,
+    negotiate,
+)
 from ccg_graph.rdf.parser import bracket_depth
 from ccg_graph.rdf.parser import media_type_of as media_type
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ccg_graph.formats import GRAPH_FORMATS, RESULT_FORMATS
-from ccg_graph.namespaces import DCT_NS, RDF_TYPE_IRI, VOID_NS, XSD_NS
-from ccg_graph.namespaces import FORMATS_NS as FORMATS
-from ccg_graph.namespaces import SD_NS as SD
+from ccg_graph.core.namespaces import DCT_NS, RDF_TYPE_IRI, VOID_NS, XSD_NS
+from ccg_graph.core.namespaces import FORMATS_NS as FORMATS
+from ccg_graph.core.namespaces import SD_NS as SD
 from ccg_graph.rdf import media_types
+from ccg_graph.rdf.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from ccg_graph.store.base import Store
 
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)

@@ -3,7 +3,7 @@
 RDF syntaxes and SPARQL result syntaxes are each listed once, with what the rest of the package needs to
 know about them: the `format=` short name, pyoxigraph's format, the file extensions, the other names
 clients send for them, and the name the SPARQL Service Description gives them. Content negotiation
-(`ccg_graph.formats`), the Graph Store protocol, the service description, the linked-data pages, the remote
+(`ccg_graph.rdf.negotiation`), the Graph Store protocol, the service description, the linked-data pages, the remote
 store and submissions read their lookups from here instead of spelling media types out again.
 """
 

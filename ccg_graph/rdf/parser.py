@@ -43,7 +43,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+from ccg_graph.core.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
 from ccg_graph.rdf import media_types
 
 #: Media types read, and the pyoxigraph syntax of each (from the one media-type table).

@@ -1,6 +1,6 @@
 """Reading the primary's change feed (``GET /changes`` as RDF Patch) into releases a replica can apply.
 
-The feed is the concatenation of one patch per release (`ccg_graph.history.patch_text`): an ``H id``
+The feed is the concatenation of one patch per release (`ccg_graph.writes.history.patch_text`): an ``H id``
 header naming the release, ``H prev`` naming the one before it (absent after the build), then ``TX .``,
 ``D``/``A`` rows of N-Quads and ``TC .``. The chain of ``prev`` headers is checked against the release the
 replica serves, so a feed that does not continue it (a gap, or another history) is never applied.
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 
 _RELEASE_IRI = "urn:ccg-graph:release:"
 

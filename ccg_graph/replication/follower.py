@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import BadInput, CCGGraphError
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import BadInput, CCGGraphError
 from ccg_graph.linked_data.dumps import NQUADS, sha256_of
 from ccg_graph.replication.feed import check_chain, parse_feed
 from ccg_graph.replication.snapshot import PrimaryStatus

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from ccg_graph.errors import NotFound
+from ccg_graph.core.errors import NotFound
 from ccg_graph.linked_data.dumps import DumpFiles
 from ccg_graph.replication.snapshot import PrimaryStatus, SnapshotMaker
 from ccg_graph.store.published import PublishedStore

@@ -22,8 +22,8 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import NotFound
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import NotFound
 from ccg_graph.linked_data.dumps import DumpFiles
 from ccg_graph.store.published import PublishedStore
 

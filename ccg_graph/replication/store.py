@@ -24,7 +24,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import CCGGraphError, Forbidden
+from ccg_graph.core.errors import CCGGraphError, Forbidden
 from ccg_graph.store.base import Store
 from ccg_graph.store.published import (
     KEEP_GENERATIONS,

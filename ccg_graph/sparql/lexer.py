@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal, cast
 
-from ccg_graph.errors import BadQuery
+from ccg_graph.core.errors import BadQuery
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 

@@ -10,9 +10,9 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import Forbidden
+from ccg_graph.core.errors import Forbidden
+from ccg_graph.core.terms import plain_object, plain_subject
 from ccg_graph.sparql.lexer import QueryForm
-from ccg_graph.terms import plain_object, plain_subject
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Store(ABC):
         named_graph_uris: Iterable[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.binding`).
+        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.sparql.binding`).
 
         Relative IRIs in the query resolve against `base_iri` when one is given.
         """

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.binding import bind_values
-from ccg_graph.errors import BadInput, BadQuery, NotFound
+from ccg_graph.core.errors import BadInput, BadQuery, NotFound
+from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset
 from ccg_graph.store.base import ChangeGate, QueryResult, Store
 from ccg_graph.store.extensions import functions_for

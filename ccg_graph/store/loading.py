@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput, NotFound
-from ccg_graph.rdf_io import open_binary
+from ccg_graph.core.errors import BadInput, NotFound
+from ccg_graph.rdf.rdflib_io import open_binary
 from ccg_graph.store.remote import DEFAULT_GRAPH, SparqlStore
 
 Progress = Callable[[str, int, int], None]

@@ -38,7 +38,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import InsufficientStorage, NotFound, WriterBusy
+from ccg_graph.core.errors import InsufficientStorage, NotFound, WriterBusy
 from ccg_graph.store.base import ChangeGate, QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 

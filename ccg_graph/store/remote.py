@@ -42,12 +42,12 @@ from typing import Literal
 import httpx
 import pyoxigraph as ox
 
-from ccg_graph.binding import bind_values
-from ccg_graph.errors import BadInput, BadQuery, QueryTimeout, StoreUnavailable
+from ccg_graph.core.errors import BadInput, BadQuery, QueryTimeout, StoreUnavailable
+from ccg_graph.core.terms import plain_object, plain_subject
 from ccg_graph.rdf import media_types as mt
+from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset, query_form
 from ccg_graph.store.base import ChangeGate, QueryResult, Store
-from ccg_graph.terms import plain_object, plain_subject
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
 DEFAULT_GRAPH = "urn:ccg-graph:store:default-graph"

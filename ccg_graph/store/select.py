@@ -7,8 +7,8 @@ comes back here for every other deployment).
 
 from __future__ import annotations
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import CCGGraphError
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import CCGGraphError
 from ccg_graph.store.base import Store
 
 

@@ -24,7 +24,7 @@ from rdflib.query import Processor, Result
 from rdflib.term import Identifier
 
 from ccg_graph.rdf import sparql_parsing
-from ccg_graph.rdf_io import read_folder
+from ccg_graph.rdf.rdflib_io import read_folder
 
 sparql_parsing.install()  # rdflib parses SPARQL one thread at a time from here on
 

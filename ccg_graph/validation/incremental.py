@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.config import Settings, get_settings
+from ccg_graph.core.config import Settings, get_settings
+from ccg_graph.core.terms import to_rdflib, triple_to_rdflib
 from ccg_graph.rdf.parser import ParsedRdf, RdfLimits, read_files
 from ccg_graph.store.base import Store
-from ccg_graph.terms import to_rdflib, triple_to_rdflib
 from ccg_graph.validation.engine import load_ontology, load_shapes
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report

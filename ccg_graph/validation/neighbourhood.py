@@ -18,8 +18,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from ccg_graph.core.terms import plain_object, plain_subject
 from ccg_graph.store.base import Store
-from ccg_graph.terms import plain_object, plain_subject
 from ccg_graph.validation.reach import START, ReachPlan
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from rdflib import RDF, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import SH
 
-from ccg_graph.namespaces import PREFIXES
-from ccg_graph.rdf_io import bind_prefixes
+from ccg_graph.core.namespaces import PREFIXES
+from ccg_graph.rdf.rdflib_io import bind_prefixes
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from rdflib import Graph
 from rdflib.term import Node
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.core.terms import triple_to_rdflib
 from ccg_graph.rdf.parser import ParsedRdf
-from ccg_graph.terms import triple_to_rdflib
 from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 

@@ -45,7 +45,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from ccg_graph.terms import node_to_rdflib, plain_object, plain_subject, quad_to_ox
+from ccg_graph.core.terms import node_to_rdflib, plain_object, plain_subject, quad_to_ox
 from ccg_graph.validation import pyshacl_speedups
 from ccg_graph.validation.engine import PreparedQueryGraph
 

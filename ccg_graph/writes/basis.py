@@ -4,7 +4,7 @@ The build describes its own graphs in the provenance graph. A write (SPARQL Upda
 can create a graph the build never made; what lands there is what an authorised client sent, so it is a
 source record of that request (the release log names the agent and time), stated in the graph
 ``id:graph/writes``, itself a source record of the writes while it describes any graph. Submissions state
-their own, richer record (see `ccg_graph.submissions`). A write that empties a graph this module described
+their own, richer record (see `ccg_graph.writes.submissions`). A write that empties a graph this module described
 also takes the description away, so no basis outlives its graph.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ccg_graph.namespaces import CCG, source_graph_iri
+from ccg_graph.core.namespaces import CCG, source_graph_iri
 from ccg_graph.store.base import Store
-from ccg_graph.writes.changes import ChangeSet
+from ccg_graph.store.changes import ChangeSet
 
 WRITES_GRAPH = ox.NamedNode(str(source_graph_iri("writes")))
 BASIS = ox.NamedNode(str(CCG.basis))

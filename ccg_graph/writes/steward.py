@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import NotFound
-from ccg_graph.history import Release, ReleaseLog
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import NotFound
 from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.store.base import ChangeGate, Store
 from ccg_graph.store.changes import ChangeSet
-from ccg_graph.submissions import SubmissionLog, SubmissionRecord, replay_submissions, retract, submit
 from ccg_graph.writes.basis import with_basis
-from ccg_graph.writes.validation import write_gate
+from ccg_graph.writes.gate import write_gate
+from ccg_graph.writes.history import Release, ReleaseLog
+from ccg_graph.writes.submissions import SubmissionLog, SubmissionRecord, replay_submissions, retract, submit
 
 
 @dataclass
@@ -82,7 +82,10 @@ class Steward:
         limits: RdfLimits | None = None,
     ) -> SubmissionRecord:
         """A steward's file into its own named graph, read by the guarded parser within `limits` (the
-        deployment's size and nesting limits; the defaults when not given). See `ccg_graph.submissions.submit`."""
+        deployment's size and nesting limits; the defaults when not given).
+
+        See `ccg_graph.writes.submissions.submit`.
+        """
         return submit(
             self.store,
             data=data,
@@ -98,7 +101,7 @@ class Steward:
         )
 
     def retract(self, *, graph: str, message: str, agent: str) -> SubmissionRecord:
-        """Remove a submitted graph (see `ccg_graph.submissions.retract`)."""
+        """Remove a submitted graph (see `ccg_graph.writes.submissions.retract`)."""
         return retract(
             self.store,
             graph=graph,
@@ -110,5 +113,5 @@ class Steward:
         )
 
     def replay(self) -> list[SubmissionRecord]:
-        """Re-apply the standing submissions after a rebuild (see `ccg_graph.submissions.replay_submissions`)."""
+        """Re-apply the standing submissions after a rebuild (see `ccg_graph.writes.submissions.replay_submissions`)."""
         return replay_submissions(self.store, gate=self.gate, log=self.submissions, history=self.history)

@@ -8,7 +8,7 @@ The default graph of an update is the store's own default graph (the national da
 use ``GRAPH`` or ``WITH``), as in the SPARQL 1.1 Update recommendation and Oxigraph's server.
 
 ``LOAD`` and ``SERVICE`` would make the server fetch a URL: both are refused unless the URL is on the
-allow-list, and allowed ``SERVICE`` clauses are answered through `ccg_graph.federation` first.
+allow-list, and allowed ``SERVICE`` clauses are answered through `ccg_graph.sparql.federation` first.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.store import Store as RdflibStore
 from rdflib.term import IdentifiedNode
 
-from ccg_graph.errors import BadInput, BadQuery, UnsupportedMediaType
-from ccg_graph.federation import ServiceNotAllowed, inline_services, is_allowed
+from ccg_graph.core.errors import BadInput, BadQuery, UnsupportedMediaType
+from ccg_graph.core.terms import as_predicate, as_subject, node_to_rdflib, quad_to_ox, to_ox, triple_to_rdflib
 from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_rdf
 from ccg_graph.rdf.sparql_parsing import PARSER_LOCK, parse_update
+from ccg_graph.sparql.federation import ServiceNotAllowed, inline_services, is_allowed
 from ccg_graph.store.base import Store
 from ccg_graph.store.changes import ChangeSet
-from ccg_graph.terms import as_predicate, as_subject, node_to_rdflib, quad_to_ox, to_ox, triple_to_rdflib
 
 if TYPE_CHECKING:  # rdflib's own names for the types its Store interface takes
     from rdflib.graph import _ContextType, _TriplePatternType, _TripleType

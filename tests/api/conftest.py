@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ccg_graph.api import create_app
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from ccg_graph.store import EmbeddedStore
 
 TOKEN = "test-token-5f2c"

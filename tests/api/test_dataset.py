@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from ccg_graph.namespaces import DATASET_IRI
+from ccg_graph.core.namespaces import DATASET_IRI
 from ccg_graph.store import EmbeddedStore
 
 VOID = "http://rdfs.org/ns/void#"

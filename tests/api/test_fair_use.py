@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from ccg_graph.api import create_app
 from ccg_graph.api.fair_use import FairUse, TokenBuckets
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from tests.api.conftest import core_settings
 from tests.conftest import start_server, stop_server
 

@@ -13,8 +13,8 @@ import httpx
 import psutil
 import pytest
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import BuildSummary
 from tests.conftest import start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"

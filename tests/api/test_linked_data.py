@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from ccg_graph.config import Settings
-from ccg_graph.namespaces import DEF_BASE, ID_BASE
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import DEF_BASE, ID_BASE
 from ccg_graph.store import EmbeddedStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

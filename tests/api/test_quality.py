@@ -6,8 +6,8 @@ import json
 
 from fastapi.testclient import TestClient
 
-from ccg_graph.config import Settings
-from ccg_graph.quality import quality_report
+from ccg_graph.core.config import Settings
+from ccg_graph.linked_data.quality import quality_report
 from ccg_graph.store import EmbeddedStore
 from tests.cli.test_cli import cli
 

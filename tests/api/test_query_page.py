@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import httpx
 
-from ccg_graph.namespaces import PREFIXES
+from ccg_graph.core.namespaces import PREFIXES
 
 
 class _Collector(HTMLParser):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from ccg_graph.config import Settings
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.core.config import Settings
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 
 
 def test_list_gives_every_saved_query_with_its_header(server_url: str, national_settings: Settings) -> None:

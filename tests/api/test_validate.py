@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ccg_graph.api import create_app
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
 from ccg_graph.store import EmbeddedStore
 
 EXAMPLES = PROJECT_ROOT / "data" / "examples"

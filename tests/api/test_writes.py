@@ -64,7 +64,7 @@ def test_writes_need_the_token(writable_client: TestClient) -> None:
 
 def test_writes_disabled_without_a_token(core_build_dir: Path) -> None:
     from ccg_graph.api import create_app
-    from ccg_graph.config import Settings
+    from ccg_graph.core.config import Settings
 
     with TestClient(create_app(Settings(build_dir=core_build_dir, query_workers=1))) as client:
         response = client.post(

@@ -18,7 +18,7 @@ import pytest
 
 from bench.report import BEGIN, END
 from bench.workload import CLASSES
-from ccg_graph.config import PROJECT_ROOT
+from ccg_graph.core.config import PROJECT_ROOT
 
 CONTEXT = PROJECT_ROOT / "tests" / "shapes" / "context.ttl"
 SERVERS = ("ccg-graph", "oxigraph", "rdflib-endpoint")

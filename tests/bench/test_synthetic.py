@@ -10,8 +10,8 @@ import pytest
 
 from bench.runner import write_as_nquads
 from bench.synthetic import scale_dataset
-from ccg_graph.config import PROJECT_ROOT, Settings
-from ccg_graph.rdf_io import read_graph
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.rdf.rdflib_io import read_graph
 from ccg_graph.validate import load_ontology, load_shapes, validate_graph
 
 CONTEXT = PROJECT_ROOT / "tests" / "shapes" / "context.ttl"

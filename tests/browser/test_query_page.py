@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
-from ccg_graph.namespaces import PREFIXES
+from ccg_graph.core.namespaces import PREFIXES
 from tests.browser.support import (
     editor_value,
     open_query_page,

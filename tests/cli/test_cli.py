@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.national.build import BuildSummary
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

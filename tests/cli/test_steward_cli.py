@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
-from ccg_graph.history import ReleaseLog
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from ccg_graph.store.published import PublishedStore
-from ccg_graph.submissions import SubmissionLog
+from ccg_graph.writes.history import ReleaseLog
+from ccg_graph.writes.submissions import SubmissionLog
 from tests.api.test_writes import submission
 
 GRAPH = "https://w3id.org/ccg-graph/id/graph/steward/cli"

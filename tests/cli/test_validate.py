@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.national.build import BuildSummary
 from tests.cli.test_cli import cli
 
 EXAMPLES = PROJECT_ROOT / "data" / "examples"

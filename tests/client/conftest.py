@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import BuildSummary
 from ccg_graph.client import Client
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import BuildSummary
 
 from ..conftest import free_port
 

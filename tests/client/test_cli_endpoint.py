@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import BuildSummary
 
 from ..cli.test_cli import cli
 

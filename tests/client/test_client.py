@@ -7,7 +7,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from ccg_graph.client import Client
-from ccg_graph.errors import BadQuery, NotFound
+from ccg_graph.core.errors import BadQuery, NotFound
 
 ID = "https://w3id.org/ccg-graph/id/"
 CCG = "https://w3id.org/ccg-graph/def#"

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ccg_graph.client import Client, EndpointError, EndpointTimeout, EndpointUnreachable, QueryRejected
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 
 from ..conftest import free_port
 

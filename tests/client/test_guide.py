@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.guide.questions import QUESTIONS
+from ccg_graph.national.build import BuildSummary
 
 
 def test_guide_script_makes_every_figure(

@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ccg_graph.config import PROJECT_ROOT
+from ccg_graph.core.config import PROJECT_ROOT
 
 W3C_TESTS = PROJECT_ROOT.parent / "shared" / "w3c-tests" / "sparql11"
 

@@ -16,8 +16,8 @@ import httpx
 import psutil
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from tests.conftest import free_port
 
 TOKEN = "fault-token-93ab"

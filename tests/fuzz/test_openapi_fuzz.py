@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from ccg_graph.api import create_app
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 
 #: No 5xx, and the response matches the schema. (Not "schema-valid data is accepted": a schema can say a
 #: query is a string, not that it must be valid SPARQL, so a 400 for `query=` is right.)

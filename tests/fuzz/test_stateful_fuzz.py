@@ -20,8 +20,8 @@ from pydantic import SecretStr
 from schemathesis.specs.openapi.checks import ensure_resource_availability
 
 from ccg_graph.api import create_app
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from tests.fuzz.test_openapi_fuzz import CHECKS
 
 STEPS = int(os.environ.get("CCG_FUZZ_STATEFUL_EXAMPLES", "10"))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.ingest import (
     read_boundaries,
     read_ccg_names,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.allocations import read_indicative_allocations, read_practice_targets
 from ccg_graph.ingest.cancer_alliances import read_alliance_lookup
 from ccg_graph.ingest.iapt import read_iapt_pairs

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.boundaries import CRS84, read_boundaries
 
 from .helpers import write

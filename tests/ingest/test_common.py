@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest._common import Row, iter_fixed_rows, iter_raw_rows, open_table
 
 from .helpers import raises_at, write

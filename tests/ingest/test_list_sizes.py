@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.list_sizes import COLUMNS, ListSize, read_list_sizes
 
 from .helpers import FIXTURES, raises_at, write

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ccg_graph.errors import BadInput, ChecksumMismatch, MalformedRow
+from ccg_graph.core.errors import BadInput, ChecksumMismatch, MalformedRow
 from ccg_graph.ingest.manifest import COLUMNS, manifest_files, read_manifest, verified_path, verify
 
 from .helpers import raises_at, write

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.ods import ccgs_only, open_on
 from ccg_graph.ingest.ons import (
     LsoaLink,

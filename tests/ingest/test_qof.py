@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.qof import COLUMNS, QofPrevalence, list_size_by_ccg, read_qof_prevalence
 
 from .helpers import raises_at, write

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.ons import read_ccg_population
 from ccg_graph.ingest.registrations import (
     PracticeMapRow,

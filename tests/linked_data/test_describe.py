@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.errors import NotFound
+from ccg_graph.core.errors import NotFound
 from ccg_graph.linked_data.describe import describe
 from ccg_graph.store import EmbeddedStore
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ccg_graph.formats import NotAcceptable
 from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, local_path, local_url
 from ccg_graph.linked_data.negotiation import HTML, JSONLD, TURTLE, choose, split_extension
+from ccg_graph.rdf.negotiation import NotAcceptable
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 from datetime import date, timedelta
 
-from ccg_graph.build import BuildSummary, assemble, sorted_nquads
-from ccg_graph.config import Settings
-from ccg_graph.namespaces import CCG
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import CCG
+from ccg_graph.national.build import BuildSummary, assemble, sorted_nquads
 from ccg_graph.store import EmbeddedStore
 
 from ..conftest import sparql_values

@@ -2,10 +2,10 @@
 
 from rdflib import RDF
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import Settings
-from ccg_graph.namespaces import CCG
-from ccg_graph.rdf_io import read_graph
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import CCG
+from ccg_graph.national.build import BuildSummary
+from ccg_graph.rdf.rdflib_io import read_graph
 from ccg_graph.validate import load_ontology, load_shapes, validate_graph
 
 

@@ -13,13 +13,13 @@ import pytest
 import shapely
 from shapely.geometry import Point, shape
 
-from ccg_graph.build import BuildSummary
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.national.boundaries import EDITIONS
+from ccg_graph.national.build import BuildSummary
 from ccg_graph.places.atlas import Atlas
 from ccg_graph.places.geometry import geodesic_area_km2
 from ccg_graph.places.search import SearchIndex, abbreviation, index_path, words
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import EmbeddedStore
 
 from ..conftest import sparql_values

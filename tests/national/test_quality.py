@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 
-from ccg_graph.quality import quality_report
+from ccg_graph.linked_data.quality import quality_report
 from ccg_graph.store import EmbeddedStore
 
 from ..conftest import REFERENCE_DATA

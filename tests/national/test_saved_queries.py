@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from ccg_graph.config import PROJECT_ROOT
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.core.config import PROJECT_ROOT
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import EmbeddedStore
 
 from ..conftest import REFERENCE_DATA, sparql_values

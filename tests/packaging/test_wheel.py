@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ccg_graph.config import PROJECT_ROOT, RESOURCE_FOLDERS
+from ccg_graph.core.config import PROJECT_ROOT, RESOURCE_FOLDERS
 
 SOURCES = ("ccg_graph", *RESOURCE_FOLDERS, "pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
 EXAMPLES = PROJECT_ROOT / "data" / "examples"
@@ -75,7 +75,7 @@ def run(installed: tuple[Path, Path, dict[str, str]], cwd: Path, *args: str) -> 
 def test_the_installed_package_is_the_wheel(installed: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
     bin_dir, site_packages, env = installed
     code = (
-        "import ccg_graph.config as c; s = c.get_settings(); "
+        "import ccg_graph.core.config as c; s = c.get_settings(); "
         "print(c.PACKAGE_DIR, s.queries_dir, s.shapes_dir, s.build_dir, s.reference_data_dir, sep='\\n')"
     )
     result = subprocess.run(

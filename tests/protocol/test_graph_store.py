@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.errors import BadInput, UnsupportedMediaType
+from ccg_graph.core.errors import BadInput, UnsupportedMediaType
 from ccg_graph.protocol import graph_store as gsp
 from ccg_graph.rdf.parser import RdfLimits
 from ccg_graph.store import EmbeddedStore

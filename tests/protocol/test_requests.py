@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from ccg_graph.errors import BadQuery, UnsupportedMediaType
+from ccg_graph.core.errors import BadQuery, UnsupportedMediaType
 from ccg_graph.protocol.requests import MAX_NESTING, QueryRequest, UpdateRequest, parse_operation
 
 QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"

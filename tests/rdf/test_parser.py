@@ -8,7 +8,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+from ccg_graph.core.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
 from ccg_graph.rdf.parser import READABLE, RdfLimits, bracket_depth, parse_body, read_file
 from tests.rdf.corpus import COMPLETE, encodings, hostile_entities, media_types, nesting_bombs, truncated, truncations
 

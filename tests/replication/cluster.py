@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.config import PROJECT_ROOT
+from ccg_graph.core.config import PROJECT_ROOT
 from tests.conftest import free_port, start_server, stop_server
 
 TOKEN = "replication-test-token"

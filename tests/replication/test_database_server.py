@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from ccg_graph.store.loading import load_dump
 from ccg_graph.store.remote import REGISTRY_SECONDS, SparqlStore
 from tests.replication.cluster import TOKEN, Nginx, Served, has_label, insert, wait_for

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pytest
 
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.replication.feed import FeedBroken, check_chain, parse_feed
 from ccg_graph.replication.follower import PrimaryClient, PrimaryUnavailable, primary_origin
 from ccg_graph.replication.nginx import BalancerPlan, nginx_config

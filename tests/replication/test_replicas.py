@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
 from ccg_graph.linked_data.dumps import sha256_of
+from ccg_graph.national.build import build
 from tests.replication.cluster import (
     AUTH,
     LABEL,

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from tests.faults.conftest import launch
 
 TOKEN = "hostile-input-token-7c1d"

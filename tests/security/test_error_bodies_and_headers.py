@@ -8,7 +8,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from ccg_graph.api import create_app
-from ccg_graph.config import PROJECT_ROOT, Settings
+from ccg_graph.core.config import PROJECT_ROOT, Settings
 from ccg_graph.store import EmbeddedStore
 
 

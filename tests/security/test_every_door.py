@@ -68,7 +68,7 @@ def _doors(openapi: dict) -> list[Door]:
 def _live_doors() -> list[Door]:
     """The doors of the app's OpenAPI description, read from the app the server runs (its code, its routes)."""
     from ccg_graph.api import create_app
-    from ccg_graph.config import Settings
+    from ccg_graph.core.config import Settings
 
     return _doors(create_app(Settings()).openapi())
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from tests.conftest import start_server, stop_server
 from tests.rdf.corpus import nesting_bombs
 

@@ -168,8 +168,8 @@ def run_soak(url: str, server_pid: int, token: str, *, seconds: float, concurren
 
 
 def main() -> None:
-    from ccg_graph.build import build
-    from ccg_graph.config import Settings
+    from ccg_graph.core.config import Settings
+    from ccg_graph.national.build import build
     from tests.faults.conftest import TOKEN, launch
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from ccg_graph.store import EmbeddedStore, Store
 from ccg_graph.store.loading import load_dump
 from ccg_graph.store.published import PublishedStore

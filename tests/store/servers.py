@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from tests.conftest import free_port
 
 VIRTUOSO_USER = "dba"

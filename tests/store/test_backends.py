@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.config import PROJECT_ROOT
-from ccg_graph.queries import QueryCatalogue
+from ccg_graph.core.config import PROJECT_ROOT
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import EmbeddedStore, Store
 from tests.store.helpers import plain, plain_quads, rows
 
@@ -92,7 +92,7 @@ def test_construct_returns_triples(store: Store, embedded_core: EmbeddedStore) -
 
 
 def test_bad_query_is_a_bad_query(store: Store) -> None:
-    from ccg_graph.errors import BadQuery
+    from ccg_graph.core.errors import BadQuery
 
     with pytest.raises(BadQuery):
         store.query("SELECT ?s WHERE { ?s ?p }")
@@ -194,7 +194,7 @@ def test_commit_replaces_blank_node_triples_of_a_graph(store: Store) -> None:
 
 
 def test_a_refused_change_writes_nothing(store: Store) -> None:
-    from ccg_graph.errors import ValidationFailed
+    from ccg_graph.core.errors import ValidationFailed
 
     graph = _graph()
     quad = ox.Quad(ox.NamedNode(EX + "refused"), RDFS_LABEL, ox.Literal("no"), graph)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.binding import bind_values
-from ccg_graph.errors import BadQuery
-from ccg_graph.queries import Parameter
+from ccg_graph.core.errors import BadQuery
+from ccg_graph.sparql.binding import bind_values
+from ccg_graph.sparql.saved_queries import Parameter
 from ccg_graph.store import EmbeddedStore
 
 

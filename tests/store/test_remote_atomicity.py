@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.errors import StoreUnavailable
+from ccg_graph.core.errors import StoreUnavailable
 from ccg_graph.store.loading import load_dump
 from ccg_graph.store.remote import SparqlStore
 from tests.store.servers import SERVERS

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.validate import load_ontology, load_shapes, validate_change, validate_graph
 from tests.shapes.support import CASES_DIR, CONTEXT_FILE

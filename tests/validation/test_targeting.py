@@ -15,7 +15,7 @@ from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import Graph, Literal, URIRef
 
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.validate import load_ontology, load_shapes, validate_change, validate_graph
 from ccg_graph.validation import pyshacl_speedups

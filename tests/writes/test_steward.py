@@ -8,13 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import PROJECT_ROOT, Settings
-from ccg_graph.errors import NotFound, ValidationFailed
-from ccg_graph.history import Release
+from ccg_graph.core.config import PROJECT_ROOT, Settings
+from ccg_graph.core.errors import NotFound, ValidationFailed
+from ccg_graph.national.build import build
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.store.changes import ChangeSet
 from ccg_graph.store.published import PublishedStore
+from ccg_graph.writes.history import Release
 from ccg_graph.writes.steward import Steward
 
 EXAMPLES = PROJECT_ROOT / "data" / "examples"

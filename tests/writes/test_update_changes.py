@@ -7,8 +7,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from ccg_graph.errors import BadQuery
-from ccg_graph.federation import ServiceNotAllowed
+from ccg_graph.core.errors import BadQuery
+from ccg_graph.sparql.federation import ServiceNotAllowed
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.writes.update import changes_from_update
 

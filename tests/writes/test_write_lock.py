@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccg_graph.build import build
-from ccg_graph.config import Settings
+from ccg_graph.core.config import Settings
+from ccg_graph.national.build import build
 from ccg_graph.store.published import writer_lock
 from tests.conftest import start_server, stop_server
 
@@ -83,7 +83,7 @@ def test_a_write_waits_for_a_short_hold(impatient: str, build_dir: Path) -> None
 
 
 def test_the_lock_is_reentrant_in_its_thread_and_exclusive_across_threads(build_dir: Path) -> None:
-    from ccg_graph.errors import WriterBusy
+    from ccg_graph.core.errors import WriterBusy
 
     with writer_lock(build_dir), writer_lock(build_dir):  # a rebuild commits replayed submissions inside
         outcome: list[object] = []

@@ -24,11 +24,11 @@ from ccg_graph.api.representations import (
     rdf_response,
 )
 from ccg_graph.api.routes.resources import GET_AND_HEAD, MediaTypeQuery
-from ccg_graph.errors import NotFound
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import DATASET_IRI
 from ccg_graph.linked_data.dataset import describe_dataset, graph_sizes
 from ccg_graph.linked_data.dumps import DUMPS, DumpFiles
 from ccg_graph.linked_data.negotiation import HTML, choose
-from ccg_graph.namespaces import DATASET_IRI
 from ccg_graph.store import Store
 
 router = APIRouter(tags=["dataset"])

@@ -18,12 +18,12 @@ from ccg_graph.api.deps import StewardDep, StoreDep
 from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
-from ccg_graph.errors import NotFound
-from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
-from ccg_graph.namespaces import PREFIXES
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.protocol import graph_store as gsp
+from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.rdf.parser import RdfLimits
-from ccg_graph.results import write_triples
+from ccg_graph.rdf.results import write_triples
 from ccg_graph.writes.steward import Steward
 
 router = APIRouter(tags=["graph store"])

@@ -14,11 +14,11 @@ from ccg_graph.api.caching import conditional_response
 from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.representations import html_response, per_build, public_base
 from ccg_graph.api.routes.places import index_of
-from ccg_graph.formats import Format, negotiate
 from ccg_graph.linked_data.pages import ccgs_per_month, indexed_search
 from ccg_graph.linked_data.svg import national_chart_svg
-from ccg_graph.queries import QueryCatalogue
 from ccg_graph.rdf import media_types
+from ccg_graph.rdf.negotiation import Format, negotiate
+from ccg_graph.sparql.saved_queries import QueryCatalogue
 
 router = APIRouter(tags=["pages"])
 

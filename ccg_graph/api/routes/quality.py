@@ -1,5 +1,5 @@
 """``GET /quality``: where the sources disagree and how each disagreement was resolved (HTML for people,
-JSON for apps), from the conflicts recorded in the graph (see `ccg_graph.quality`)."""
+JSON for apps), from the conflicts recorded in the graph (see `ccg_graph.linked_data.quality`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from ccg_graph.api.caching import conditional_response
 from ccg_graph.api.deps import StoreDep
 from ccg_graph.api.representations import html_response, per_build
 from ccg_graph.api.routes.resources import GET_AND_HEAD, MediaTypeQuery
-from ccg_graph.errors import BadInput
+from ccg_graph.core.errors import BadInput
 from ccg_graph.linked_data.negotiation import HTML
-from ccg_graph.quality import quality_report
+from ccg_graph.linked_data.quality import quality_report
 
 router = APIRouter(tags=["quality"])
 JSON = "application/json"

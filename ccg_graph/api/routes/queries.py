@@ -15,9 +15,9 @@ from pydantic import BaseModel
 
 from ccg_graph.api.answers import answer, make_job
 from ccg_graph.api.deps import SettingsDep
-from ccg_graph.binding import bind_values
-from ccg_graph.errors import InvalidParameter
-from ccg_graph.queries import QueryCatalogue, SavedQuery
+from ccg_graph.core.errors import InvalidParameter
+from ccg_graph.sparql.binding import bind_values
+from ccg_graph.sparql.saved_queries import QueryCatalogue, SavedQuery
 
 router = APIRouter(tags=["saved queries"])
 

@@ -19,9 +19,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ccg_graph.api.deps import SettingsDep
-from ccg_graph.config import Settings
-from ccg_graph.namespaces import PREFIXES
-from ccg_graph.query_examples import query_examples, starter_query
+from ccg_graph.core.config import Settings
+from ccg_graph.core.namespaces import PREFIXES
+from ccg_graph.sparql.query_examples import query_examples, starter_query
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

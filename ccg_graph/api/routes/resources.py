@@ -26,7 +26,8 @@ from ccg_graph.api.representations import (
     rdf_response,
 )
 from ccg_graph.api.routes.places import ccg_page_maps
-from ccg_graph.errors import NotFound
+from ccg_graph.core.errors import NotFound
+from ccg_graph.core.namespaces import ONTOLOGY_IRI
 from ccg_graph.linked_data.context import context_document
 from ccg_graph.linked_data.describe import describe
 from ccg_graph.linked_data.iris import iri_for_def_term, iri_for_id_path, iri_for_shape, local_url
@@ -35,7 +36,6 @@ from ccg_graph.linked_data.money import commissioners_of, money_section, spend_b
 from ccg_graph.linked_data.negotiation import HTML, choose, split_extension
 from ccg_graph.linked_data.pages import ccg_page, is_ccg, resource_page
 from ccg_graph.linked_data.svg import lineage_svg, timeline_svg
-from ccg_graph.namespaces import ONTOLOGY_IRI
 from ccg_graph.store import Store
 
 router = APIRouter(tags=["linked data"])

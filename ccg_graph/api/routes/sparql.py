@@ -17,14 +17,14 @@ from ccg_graph.api.deps import SettingsDep, StewardDep, StoreDep
 from ccg_graph.api.routes.query_page import query_page_response
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import commit_change, release_headers
-from ccg_graph.errors import BadQuery
-from ccg_graph.formats import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
-from ccg_graph.namespaces import PREFIXES
+from ccg_graph.core.errors import BadQuery
+from ccg_graph.core.namespaces import PREFIXES
 from ccg_graph.protocol.requests import QueryRequest, UpdateRequest, parse_operation
 from ccg_graph.protocol.service_description import describe_service
 from ccg_graph.rdf import media_types as mt
+from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, negotiate
 from ccg_graph.rdf.parser import RdfLimits
-from ccg_graph.results import write_triples
+from ccg_graph.rdf.results import write_triples
 from ccg_graph.writes.steward import Steward
 from ccg_graph.writes.update import changes_from_update
 

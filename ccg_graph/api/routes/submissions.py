@@ -21,9 +21,9 @@ from ccg_graph.api.deps import StewardDep
 from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body, require_writer
 from ccg_graph.api.writing import agent_of
-from ccg_graph.errors import BadInput, NotFound, ValidationFailed
+from ccg_graph.core.errors import BadInput, NotFound, ValidationFailed
 from ccg_graph.rdf.parser import RdfLimits
-from ccg_graph.submissions import media_type_for
+from ccg_graph.writes.submissions import media_type_for
 
 router = APIRouter(tags=["submissions and changes"])
 

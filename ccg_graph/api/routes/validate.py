@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from ccg_graph.api.deps import SettingsDep, StoreDep
 from ccg_graph.api.openapi import RDF_REQUEST_BODY
 from ccg_graph.api.security import read_body
-from ccg_graph.formats import Format, negotiate
 from ccg_graph.rdf import media_types as mt
+from ccg_graph.rdf.negotiation import Format, negotiate
 from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_body
 from ccg_graph.validation import validate_on_its_own
 from ccg_graph.validation.outcome import ValidationOutcome

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import CCGGraphError, NotFound
+from ccg_graph.core.errors import CCGGraphError, NotFound
 from ccg_graph.store.published import BASE_GENERATION, published_path
 
 RELEASES = "releases"

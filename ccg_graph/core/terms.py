@@ -12,8 +12,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ccg_graph.errors import BadQuery
-from ccg_graph.namespaces import XSD_STRING
+from ccg_graph.core.errors import BadQuery
+from ccg_graph.core.namespaces import XSD_STRING
 
 #: What ccg-graph holds in subject and object position: plain RDF 1.1 terms. pyoxigraph also types a quoted
 #: triple (RDF-star) there; the graph never holds one, and `plain_subject`/`plain_object` say so at the

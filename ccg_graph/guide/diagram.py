@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from ccg_graph.namespaces import CCG, PREFIXES
-from ccg_graph.rdf_io import read_folder
+from ccg_graph.core.namespaces import CCG, PREFIXES
+from ccg_graph.rdf.rdflib_io import read_folder
 
 
 def _short(term: URIRef) -> str:

@@ -2,7 +2,7 @@
 
 A saved query's text leaves its parameters unbound (the API binds them per request). An example must run
 as it stands in a browser editor, so each parameter is bound to its declared default by the same ``VALUES``
-binding the API uses (`ccg_graph.binding.bind_values`), and a comment at the top names every parameter,
+binding the API uses (`ccg_graph.sparql.binding.bind_values`), and a comment at the top names every parameter,
 its type, its default and where to change it.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccg_graph.binding import bind_values
-from ccg_graph.queries import QueryCatalogue, SavedQuery
+from ccg_graph.sparql.binding import bind_values
+from ccg_graph.sparql.saved_queries import QueryCatalogue, SavedQuery
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The installed package (``ccg_graph/``).
-PACKAGE_DIR = Path(__file__).resolve().parent
+#: The installed package (``ccg_graph/``; this module is ``ccg_graph/core/config.py``).
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: The repository root (the folder holding ontology/, shapes/, data/ and queries/) when running from a
 #: checkout; for an installed wheel this is site-packages, which nothing reads from or writes to.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
-from ccg_graph.errors import BadInput
-from ccg_graph.history import ReleaseLog
+from ccg_graph.core.errors import BadInput
+from ccg_graph.writes.history import ReleaseLog
 
 CCG = "https://w3id.org/ccg-graph/def#"
 SKOS_PREF = "<http://www.w3.org/2004/02/skos/core#prefLabel>"

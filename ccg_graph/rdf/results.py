@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ccg_graph.namespaces import XSD_STRING
+from ccg_graph.core.namespaces import XSD_STRING
 
 CHUNK_BYTES = 64 * 1024
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadQuery, CCGGraphError
+from ccg_graph.core.errors import BadQuery, CCGGraphError
 from ccg_graph.sparql.lexer import code_regions
 
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)

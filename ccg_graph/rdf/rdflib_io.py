@@ -12,8 +12,8 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 
-from ccg_graph.errors import BadInput
-from ccg_graph.namespaces import PREFIXES
+from ccg_graph.core.errors import BadInput
+from ccg_graph.core.namespaces import PREFIXES
 
 #: File suffixes we read, and the rdflib parser for each.
 FORMATS_BY_SUFFIX = {

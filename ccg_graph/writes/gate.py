@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ccg_graph.config import Settings
-from ccg_graph.errors import ValidationFailed
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import ValidationFailed
+from ccg_graph.core.terms import triple_to_rdflib
 from ccg_graph.store.base import Store
-from ccg_graph.terms import triple_to_rdflib
 from ccg_graph.validation import ValidationOutcome, load_ontology, load_shapes, validate_graph
 
 ChangeValidator = Callable[[Store, Iterable[ox.Quad], Iterable[ox.Quad]], ValidationOutcome]

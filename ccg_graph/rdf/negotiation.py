@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import CCGGraphError
+from ccg_graph.core.errors import CCGGraphError
 from ccg_graph.rdf import media_types
 
 

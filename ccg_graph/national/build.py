@@ -21,15 +21,15 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from ccg_graph import __version__
-from ccg_graph.config import Settings
-from ccg_graph.errors import BadInput
-from ccg_graph.history import ReleaseLog
-from ccg_graph.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_activity_iri
-from ccg_graph.namespaces import RDF_TYPE_IRI as RDF_TYPE
+from ccg_graph.core.config import Settings
+from ccg_graph.core.errors import BadInput
+from ccg_graph.core.namespaces import CORE_GRAPH, ONTOLOGY_GRAPH, SHAPES_IRI, build_activity_iri
+from ccg_graph.core.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ccg_graph.national.emit import QuadSink
 from ccg_graph.national.provenance import ProvenanceRecorder
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.store.published import reset_generations, writer_lock
+from ccg_graph.writes.history import ReleaseLog
 
 Progress = Callable[[str], None]
 
@@ -200,8 +200,8 @@ def replay_after_build(settings: Settings) -> list[str]:
     """Re-apply the standing submissions to the new build (see `submissions.replay_submissions`);
     returns one line per submission saying how it went."""
     from ccg_graph.store.published import PublishedStore
-    from ccg_graph.submissions import SubmissionLog, standing_submissions
     from ccg_graph.writes.steward import Steward
+    from ccg_graph.writes.submissions import SubmissionLog, standing_submissions
 
     if not standing_submissions(SubmissionLog(settings.build_dir)):
         return []

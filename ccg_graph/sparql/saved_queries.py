@@ -9,7 +9,7 @@ Each saved query opens with a comment block::
     #   ccg: iri -- a CCG IRI, e.g. https://w3id.org/ccg-graph/id/ccg/00C
     # Returns: ccg (IRI), code (string), name (string)
 
-Parameter values are parsed into typed RDF terms and bound as inline data (see `ccg_graph.binding`), so a
+Parameter values are parsed into typed RDF terms and bound as inline data (see `ccg_graph.sparql.binding`), so a
 value cannot change what the query does. Saved queries project their parameters, so every answer says what
 it was asked.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput, InvalidParameter, NotFound
-from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.core.errors import BadInput, InvalidParameter, NotFound
+from ccg_graph.core.namespaces import XSD_NS as XSD
 
 PARAM_TYPES = ("xsd:date", "xsd:integer", "xsd:decimal", "xsd:string", "iri")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

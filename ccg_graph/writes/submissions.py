@@ -23,17 +23,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ccg_graph.errors import BadInput, NotFound, UnsupportedMediaType, ValidationFailed
-from ccg_graph.history import Release, ReleaseLog
-from ccg_graph.namespaces import DCT_NS as DCT
-from ccg_graph.namespaces import DEF_BASE, RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
-from ccg_graph.namespaces import PROV_NS as PROV
-from ccg_graph.namespaces import RDFS_NS as RDFS
-from ccg_graph.namespaces import XSD_NS as XSD
+from ccg_graph.core.errors import BadInput, NotFound, UnsupportedMediaType, ValidationFailed
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import DEF_BASE, RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri, release_iri, submission_iri
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import XSD_NS as XSD
 from ccg_graph.protocol.graph_store import change_for_delete, change_for_put, graph_exists
 from ccg_graph.rdf.parser import READABLE, SUFFIXES, RdfLimits, format_for_media_type, media_type_of, parse_rdf
 from ccg_graph.store.base import Store
 from ccg_graph.store.changes import ChangeSet
+from ccg_graph.writes.history import Release, ReleaseLog
 
 SUBMISSIONS = "submissions"
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)

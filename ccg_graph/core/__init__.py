@@ -1,0 +1,1 @@
+"""The foundations every layer may import: settings, errors, the vocabulary (IRIs) and the term converter."""
