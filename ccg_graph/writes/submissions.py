@@ -16,7 +16,6 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,26 +29,18 @@ from ccg_graph.core.namespaces import RDF_TYPE_IRI, SUBMISSIONS_GRAPH, agent_iri
 from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.core.namespaces import XSD_NS as XSD
 from ccg_graph.protocol.graph_store import READABLE, change_for_delete, change_for_put, graph_exists
-from ccg_graph.store.base import Store
+from ccg_graph.rdf import media_types
+from ccg_graph.store.base import ChangeGate, Store
 from ccg_graph.store.changes import ChangeSet
 from ccg_graph.writes.history import Release, ReleaseLog
 
 SUBMISSIONS = "submissions"
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
-EXTENSIONS = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
-}
+#: A submitted file's extension -> its media type (from the one table, `ccg_graph.rdf.media_types`).
+EXTENSIONS = {ext: s.media_type for s in media_types.RDF_SYNTAXES if s.served for ext in s.extensions}
 _POSITION = re.compile(r"(?:line |at )(\d+)(?::| column )(\d+)", re.IGNORECASE)
 
-Gate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]
+Gate = ChangeGate
 
 
 @dataclass
