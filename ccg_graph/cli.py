@@ -1,4 +1,4 @@
-"""The ``ccg-graph`` command. Thin: it parses arguments and calls build, validate, queries and the API.
+"""The ``ccg-graph`` command: it parses arguments, calls build, validate, queries, the Steward and the API, and prints.
 
 Exit codes: 0 success, 1 data that does not conform, 2 bad input (missing file, parse error, bad argument).
 A user's mistake is reported in one line with file, line and reason, never as a traceback.
@@ -289,14 +289,8 @@ def _emit(answer: object, output_format: str, output: Path | None) -> None:
 
     from ccg_graph.client import output as write
 
-    if isinstance(answer, bool):
-        if output_format == "parquet":
-            raise BadInput("an ASK query's answer is a boolean: choose table, csv or json")
-        text = json.dumps({"boolean": answer}) + "\n" if output_format == "json" else f"{answer}\n"
-    elif not isinstance(answer, pd.DataFrame):
-        if output_format == "parquet":
-            raise BadInput("a CONSTRUCT or DESCRIBE answer is RDF: it is written as Turtle, not Parquet")
-        text = answer if isinstance(answer, str) else str(answer)
+    if not isinstance(answer, pd.DataFrame):
+        text = write.non_table_text(answer, output_format)
     elif output_format == "parquet":
         assert output is not None
         write.write_parquet(answer, output)
@@ -585,25 +579,12 @@ def diff(
 
     result = run_reporting_errors(run)
     if output_format == "patch":
-        sys.stdout.write("TX .\n")
-        sys.stdout.writelines(f"D {q} .\n" for q in sorted(result.removed))
-        sys.stdout.writelines(f"A {q} .\n" for q in sorted(result.added))
-        sys.stdout.write("TC .\n")
-        return
-    summary = result.summary()
-    if output_format == "json":
-        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
-        return
-    out.print(f"{summary['added']:,} quads added, {summary['removed']:,} removed")
-    for label, lines in (("new", summary["new resources"]), ("removed", summary["removed resources"])):
-        for line in lines:
-            out.print(f"  {label}: {line}", highlight=False)
-    for subject, props in summary["changed"].items():
-        out.print(subject, highlight=False)
-        for prop, change in props.items():
-            before = ", ".join(change.get("removed", [])) or "-"
-            after = ", ".join(change.get("added", [])) or "-"
-            out.print(f"    {prop}: {before} -> {after}", highlight=False)
+        sys.stdout.write(result.as_patch())
+    elif output_format == "json":
+        sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
+    else:
+        for line in result.as_text():
+            out.print(line, highlight=False)
 
 
 deploy_app = typer.Typer(help="Configuration for running ccg-graph on more than one process.", no_args_is_help=True)

@@ -1,25 +1,11 @@
-"""Kept as an import path for one release: validation lives in `ccg_graph.validation` (its one facade)."""
+"""Moved to `ccg_graph.validation` (the package is the one facade): this path is kept for one release.
 
-from __future__ import annotations
+It is the same module object as the package, so everything the facade exports imports from here as before.
+"""
 
-from ccg_graph.validation import (
-    ValidationOutcome,
-    ValidationResultRow,
-    compact,
-    load_ontology,
-    load_shapes,
-    validate_change,
-    validate_file_in_context,
-    validate_graph,
-)
+import sys
 
-__all__ = [
-    "ValidationOutcome",
-    "ValidationResultRow",
-    "compact",
-    "load_ontology",
-    "load_shapes",
-    "validate_change",
-    "validate_file_in_context",
-    "validate_graph",
-]
+from ccg_graph import validation as _moved
+from ccg_graph.validation import *  # noqa: F403 (the same names, for type checkers and readers)
+
+sys.modules[__name__] = _moved

@@ -62,6 +62,17 @@ def to_json(frame: pd.DataFrame) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
+def non_table_text(answer: object, output_format: str) -> str:
+    """An answer that is not a table, as text: an ASK's boolean (plain or JSON), or RDF (Turtle) as it is."""
+    if isinstance(answer, bool):
+        if output_format == "parquet":
+            raise BadInput("an ASK query's answer is a boolean: choose table, csv or json")
+        return json.dumps({"boolean": answer}) + "\n" if output_format == "json" else f"{answer}\n"
+    if output_format == "parquet":
+        raise BadInput("a CONSTRUCT or DESCRIBE answer is RDF: it is written as Turtle, not Parquet")
+    return answer if isinstance(answer, str) else str(answer)
+
+
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Parquet keeps the column types (dates, nullable integers) for pandas, R (arrow) and DuckDB."""
     try:

@@ -71,6 +71,26 @@ class GraphDiff:
             "changed": {s: {k: dict(v) for k, v in props.items()} for s, props in sorted(changes.items())},
         }
 
+    def as_patch(self) -> str:
+        """The change as one RDF Patch transaction: every removed quad, then every added one."""
+        removed = "".join(f"D {q} .\n" for q in sorted(self.removed))
+        added = "".join(f"A {q} .\n" for q in sorted(self.added))
+        return f"TX .\n{removed}{added}TC .\n"
+
+    def as_text(self) -> list[str]:
+        """The summary for a person: the counts, what appeared or went, and each watched change."""
+        summary = self.summary()
+        lines = [f"{summary['added']:,} quads added, {summary['removed']:,} removed"]
+        for label, found in (("new", summary["new resources"]), ("removed", summary["removed resources"])):
+            lines += [f"  {label}: {line}" for line in found]
+        for subject, props in summary["changed"].items():
+            lines.append(subject)
+            for prop, change in props.items():
+                before = ", ".join(change.get("removed", [])) or "-"
+                after = ", ".join(change.get("added", [])) or "-"
+                lines.append(f"    {prop}: {before} -> {after}")
+        return lines
+
 
 def _split(line: str) -> tuple[str, str, str]:
     subject, _, remainder = line.partition(" ")

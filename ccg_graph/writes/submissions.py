@@ -16,7 +16,6 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.core.namespaces import XSD_NS as XSD
 from ccg_graph.protocol.graph_store import change_for_delete, change_for_put, graph_exists
 from ccg_graph.rdf.parser import READABLE, SUFFIXES, RdfLimits, format_for_media_type, media_type_of, parse_rdf
-from ccg_graph.store.base import Store
+from ccg_graph.store.base import ChangeGate, Store
 from ccg_graph.store.changes import ChangeSet
 from ccg_graph.writes.history import Release, ReleaseLog
 
@@ -42,7 +41,7 @@ SUBMISSIONS_QUADS_GRAPH = ox.NamedNode(str(SUBMISSIONS_GRAPH))
 BASIS = ox.NamedNode(DEF_BASE + "basis")
 SOURCE_RECORD = ox.NamedNode(DEF_BASE + "SourceRecord")
 
-Gate = Callable[[Store, list[ox.Quad], list[ox.Quad]], None]
+Gate = ChangeGate
 
 
 @dataclass

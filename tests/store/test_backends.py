@@ -1,4 +1,4 @@
-"""The `Store` interface, the same on every backend: the embedded store, `oxigraph serve` and Virtuoso.
+"""The `Store` interface, the same on every backend: the embedded and published stores, `oxigraph serve`, Virtuoso.
 
 Each remote answer is compared with the embedded store's answer to the same question on the same data (the
 core build), and with known facts of that data, so a backend that answers differently fails.

@@ -1,0 +1,8 @@
+"""Moved to `ccg_graph.core.errors`: this path is kept for one release (it is the same module object)."""
+
+import sys
+
+from ccg_graph.core import errors as _moved
+from ccg_graph.core.errors import *  # noqa: F403 (the same names, for type checkers and readers)
+
+sys.modules[__name__] = _moved

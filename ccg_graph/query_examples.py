@@ -1,0 +1,8 @@
+"""Moved to `ccg_graph.sparql.query_examples`: this path is kept for one release (it is the same module object)."""
+
+import sys
+
+from ccg_graph.sparql import query_examples as _moved
+from ccg_graph.sparql.query_examples import *  # noqa: F403 (the same names, for type checkers and readers)
+
+sys.modules[__name__] = _moved
