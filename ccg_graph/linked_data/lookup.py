@@ -11,9 +11,26 @@ from ccg_graph.core.namespaces import DEF_BASE, PREFIXES
 from ccg_graph.linked_data.iris import local_url
 from ccg_graph.store import Store
 
-#: One solution: each bound variable's term; a variable left unbound (an OPTIONAL that did not match) is
-#: absent, so ``row["x"]`` is for variables the pattern always binds and ``row.get("x")`` for the others.
-Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+class Row(dict[str, Term]):
+    """One solution: each bound variable's term. A variable of the query left unbound (an OPTIONAL that did
+    not match, an aggregate over nothing) is absent from the dict and reads as ``None`` (so ``row["x"] is
+    None`` and ``row.get("x")`` both say "unbound"); a name that is not a variable of the query is a
+    `KeyError`, as for any dict."""
+
+    __slots__ = ("variables",)
+
+    def __init__(self, variables: frozenset[str], bound: dict[str, Term]) -> None:
+        super().__init__(bound)
+        self.variables = variables
+
+    def __missing__(self, key: str) -> None:
+        if key in self.variables:
+            return None
+        raise KeyError(key)
+
 
 PREFIX_BLOCK = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
 
@@ -23,7 +40,11 @@ def rows(store: Store, query: str, bindings: Mapping[str, ox.NamedNode | ox.Lite
     result = store.query(PREFIX_BLOCK + query, bindings=bindings)
     assert result.solutions is not None
     names = [v.value for v in result.solutions.variables]
-    return [{name: term for name in names if (term := solution[name]) is not None} for solution in result.solutions]
+    variables = frozenset(names)
+    return [
+        Row(variables, {name: term for name in names if (term := solution[name]) is not None})
+        for solution in result.solutions
+    ]
 
 
 def value(term: object) -> str | None:

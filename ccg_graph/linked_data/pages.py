@@ -144,7 +144,8 @@ def resource_page(store: Store, linker: Linker, iri: str, page: int = 1) -> Reso
         " OPTIONAL { ?g prov:wasDerivedFrom ?from } } GROUP BY ?g ORDER BY ?g",
         {"s": node},
     )
-    derived_from = {row["g"].value: (value(row["froms"]) or "").split() for row in graphs}
+    # GROUP_CONCAT over a graph with no prov:wasDerivedFrom can come back unbound: no sources, not an error.
+    derived_from = {row["g"].value: (value(row.get("froms")) or "").split() for row in graphs}
 
     iris = {iri}
     for row in outgoing:
