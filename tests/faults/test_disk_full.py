@@ -15,11 +15,17 @@ import httpx
 
 from tests.faults.conftest import AUTH, count_in_graph, health, launch
 
-LIMIT = 2 * 1024 * 1024  # bytes: any one file the server writes; the core store's files are smaller
+
+def file_size_limit(build_dir: Path) -> int:
+    """Bytes any one file the server writes may reach: room for the build's largest file (the store's files
+    are copied into each new generation) plus 1 MiB for a small write, far below what the big write needs."""
+    largest = max(path.stat().st_size for path in build_dir.rglob("*") if path.is_file())
+    return largest + 1024 * 1024
 
 
 def test_a_write_that_fills_the_disk_fails_cleanly_and_the_store_stays_intact(fault_build: Path) -> None:
-    server = launch(fault_build, file_size_limit=LIMIT)
+    limit = file_size_limit(fault_build)
+    server = launch(fault_build, file_size_limit=limit)
     try:
         small = httpx.put(
             f"{server.url}/store",
@@ -30,9 +36,11 @@ def test_a_write_that_fills_the_disk_fails_cleanly_and_the_store_stays_intact(fa
         )
         assert small.status_code == 201, small.text
         before = health(server.url)
+        lines = 2 * limit // 200  # the write-ahead log of this change alone is larger than the limit
         body = "".join(
-            f'<http://example.org/disk/s{i}> <http://example.org/disk/p> "{"x" * 200} {i}" .\n' for i in range(20_000)
+            f'<http://example.org/disk/s{i}> <http://example.org/disk/p> "{"x" * 200} {i}" .\n' for i in range(lines)
         ).encode()
+        assert len(body) > 2 * limit
         big = httpx.put(
             f"{server.url}/store",
             params={"graph": "http://example.org/disk/big"},
