@@ -11,7 +11,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ccg_graph.core.namespaces import PREFIXES
 from tests.browser.support import (
@@ -116,8 +116,9 @@ def test_without_the_editor_the_plain_form_runs_queries(browser: WebDriver, serv
     )
     browser.find_element(By.CSS_SELECTOR, "input[name=format][value=json]").click()
     browser.find_element(By.CSS_SELECTOR, "#plain button[type=submit]").click()
-    answer = json.loads(browser.find_element(By.TAG_NAME, "body").text)
-    assert urlsplit(browser.current_url).path == "/sparql"
+    # The form navigates to /sparql: wait for that page before reading it (the old body goes stale).
+    WebDriverWait(browser, 30).until(lambda b: urlsplit(b.current_url).path == "/sparql")
+    answer = json.loads(WebDriverWait(browser, 30).until(lambda b: b.find_element(By.TAG_NAME, "body").text))
     assert [b["name"]["value"] for b in answer["results"]["bindings"]] == [AIREDALE_NAME]
 
 
