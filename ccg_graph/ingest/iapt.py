@@ -16,7 +16,7 @@ from pathlib import Path
 from ccg_graph.ingest._common import ODS_CODE, Row, Table, open_table
 
 COLUMNS = ("CCG21CDH", "ccg_name", "trust_code", "trust_name")
-#: The commissioner column: a CCG / hub code, or the placeholder IAPT writes for an unknown one.
+#: The commissioner column: a CCG / hub code, or the stand-in code IAPT writes for an unknown one.
 INVALID_COMMISSIONER = "InvalidCode"
 _COMMISSIONER = re.compile(rf"[0-9]{{2}}[A-Z]|[A-Z0-9]{{5}}|{INVALID_COMMISSIONER}")
 

@@ -46,7 +46,7 @@ class Store(ABC):
 
     def read_only_path(self) -> Path:
         """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
-        raise NotImplementedError(f"a {type(self).__name__} cannot be opened read-only by another process")
+        raise TypeError(f"a {type(self).__name__} cannot be opened read-only by another process")
 
     @abstractmethod
     def query(
