@@ -110,6 +110,7 @@ def serve(
     import uvicorn
 
     from ccg_graph.api import create_app
+    from ccg_graph.api.http_protocol import WholeResponseProtocol
     from ccg_graph.national.build import build as run_build
     from ccg_graph.national.build import is_built
 
@@ -131,6 +132,7 @@ def serve(
         "port": port or settings.port,
         "log_level": "info",
         "forwarded_allow_ips": settings.trusted_proxy_list,  # X-Forwarded-For is believed from these only
+        "http": WholeResponseProtocol,  # a response's head and body leave in one write (see the module)
     }
     if settings.server_processes == 1:
         uvicorn.run(create_app(settings), access_log=settings.access_log, **where)  # type: ignore[arg-type]
