@@ -44,7 +44,7 @@ def answer(question: Question, graph: Client, figures_dir: Path) -> Answered:
     frame = question.answer(graph)
     seconds = time.perf_counter() - started
     figure = figures_dir / f"{question.slug}.png"
-    fig, ax = plt.subplots(figsize=(9, 9 if question.slug == "icb-predecessor-trees" else 5))
+    fig, ax = plt.subplots(figsize=question.figsize)
     try:
         question.plot(frame, ax)
         fig.tight_layout()

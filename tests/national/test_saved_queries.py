@@ -6,6 +6,7 @@ import csv
 import functools
 import gzip
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -408,3 +409,133 @@ def test_providers_from_payments_and_iapt(national_store: EmbeddedStore) -> None
     paid = run(national_store, "ccg-providers", ccg=f"{ID}ccg/00L", as_of="2018-10-01")
     assert paid and {row["basis"] for row in paid} == {"payments"}
     assert all("/id/trust/" in row["provider"] for row in paid)
+
+
+# --- the research guide's worked questions (issues 18 and 19): expected values from the raw files ------------
+def ods_ccg_lives() -> dict[str, tuple[date, date]]:
+    """Every CCG's open and last day from ODS `eccg_2024-25.csv` (README: column 14 empty, RO319 or
+    RO319|RO326 are CCGs; an empty close date is a CCG that became a sub-ICB location on 1 July 2022), a CCG
+    created by a merger opening on the merger's effective date in `succ_2026.csv` (ODS opens 13T in 2014-11,
+    months before its predecessors closed: docs/data-derivation.md, rule 2)."""
+
+    def day(text: str) -> date:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+    with (REFERENCE_DATA / "ods-ccg" / "eccg_2024-25.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row[13] in ("", "RO319", "RO319|RO326")]
+    lives = {row[0]: (day(row[10]), day(row[11]) if row[11] else date(2022, 6, 30)) for row in rows}
+    with (REFERENCE_DATA / "ods-ccg" / "succ_2026.csv").open(encoding="utf-8", newline="") as handle:
+        for predecessor, successor, _, effective, _ in csv.reader(handle):
+            if predecessor in lives and successor in lives:
+                lives[successor] = (day(effective), lives[successor][1])
+    return lives
+
+
+def ccg_counts_by_change_day() -> dict[str, tuple[int, int, int]]:
+    """For every day a CCG opened or the day after one's last day: (open that day, opened, closed the day before)."""
+    lives = ods_ccg_lives()
+    days = {opened for opened, _ in lives.values()} | {last + timedelta(days=1) for _, last in lives.values()}
+    return {
+        day.isoformat(): (
+            sum(opened <= day <= last for opened, last in lives.values()),
+            sum(opened == day for opened, _ in lives.values()),
+            sum(last + timedelta(days=1) == day for _, last in lives.values()),
+        )
+        for day in sorted(days)
+    }
+
+
+def csu_key(supplier_standard_name: str) -> str | None:
+    """The CSU a 3SC supplier name names (docs/data-derivation.md, item 16), or None: the graph's id:csu/ slug."""
+    name = supplier_standard_name.replace("&", " AND ")
+    if not re.search(r"\b(CSU|COMMISSIONING SUPPORT UNIT)\b", name):
+        return None
+    return "-".join(_CSU_WORDS.sub(" ", name).split()).lower()
+
+
+def region_of_2018_ccgs() -> dict[str, str]:
+    """E38 code -> NHS England region name, from the ONS April 2018 CCG -> local office -> region lookup."""
+    return {row["CCG18CD"]: row["NHSER18NM"] for row in _csv("ons-geography/ccg18_to_nhsrlo18_to_nhser18_2018-04.csv")}
+
+
+def test_ccg_count_by_change_date(national_store: EmbeddedStore) -> None:
+    expected = ccg_counts_by_change_day()
+    answer = run(national_store, "ccg-count-by-change-date")
+    found = {r["day"]: (int(r["ccgs"]), int(r["opened"] or 0), int(r["closed"] or 0)) for r in answer}
+    assert found == expected
+    assert [r["ccgs"] for r in answer] == ["211", "209", "207", "195", "191", "135", "106", "0"]
+
+
+def test_ccg_spend_totals(national_store: EmbeddedStore) -> None:
+    expected: dict[str, Decimal] = {}
+    payments: dict[str, int] = {}
+    for r in _spend_rows():
+        expected[r["CCGCode"]] = expected.get(r["CCGCode"], Decimal(0)) + Decimal(r["Amount"])
+        payments[r["CCGCode"]] = payments.get(r["CCGCode"], 0) + 1
+    codes = _e38_to_ods()
+    answer = run(national_store, "ccg-spend-totals", financial_year="2018/19")
+    assert {r["code"]: Decimal(r["spend_gbp"]) for r in answer} == {codes[e38]: v for e38, v in expected.items()}
+    assert {r["code"]: int(r["payments"]) for r in answer} == {codes[e38]: n for e38, n in payments.items()}
+    assert [Decimal(r["spend_gbp"]) for r in answer] == sorted(expected.values(), reverse=True)
+    assert run(national_store, "ccg-spend-totals", financial_year="2017/18") == []
+
+
+def test_csu_market_shares_by_region(national_store: EmbeddedStore) -> None:
+    regions = region_of_2018_ccgs()
+    clients: dict[tuple[str, str], set[str]] = {}
+    amounts: dict[tuple[str, str], Decimal] = {}
+    for r in _spend_rows():
+        csu = csu_key(r["SUPPLIER_STANDARD_NAME"])
+        if csu is not None:
+            key = (regions[r["CCGCode"]], csu)
+            clients.setdefault(key, set()).add(r["CCGCode"])
+            amounts[key] = amounts.get(key, Decimal(0)) + Decimal(r["Amount"])
+    answer = run(national_store, "csu-market-shares-by-region", financial_year="2018/19")
+    found = {(r["region_name"], r["csu"].rsplit("/", 1)[-1]): r for r in answer}
+    assert set(found) == set(clients)
+    for key, row in found.items():
+        assert int(row["clients"]) == len(clients[key]), key
+        assert Decimal(row["amount_gbp"]) == amounts[key], key
+        region_total = sum(v for (region, _), v in amounts.items() if region == key[0])
+        assert abs(float(row["share"]) - float(amounts[key] / region_total)) < 1e-9, key
+        assert int(row["region_ccgs"]) == len(set().union(*(c for (g, _), c in clients.items() if g == key[0])))
+
+
+def test_allocations_in_year(national_store: EmbeddedStore) -> None:
+    practices = _csv("nhse-allocations/gp_practice_weighted_population_2019-20_by_ics.csv")
+    in_2019 = run(national_store, "allocations-in-year", financial_year="2019/20")
+    targets = {r["code"]: float(r["allocation_gbp"]) for r in in_2019 if r["kind"] == "target"}
+    practice_codes = {r["CCG"] for r in practices if r["Practice"]}  # the blank and totals rows name no practice
+    assert set(targets) == practice_codes | {"15N"}  # Devon (15N) from its predecessors' practices, 99P and 99Q
+    darlington = sum(float(r["Target_inc_remote_£k"]) for r in practices if r["CCG"] == "00C") * 1000
+    assert abs(targets["00C"] - darlington) < 0.01
+    indicative = next(r for r in in_2019 if r["kind"] == "indicative" and r["code"] == "00C")
+    [raw] = [
+        r
+        for r in _csv("nhse-allocations/ccg_allocations_2019-20_indicative_209ccgs.csv")
+        if r["CCG"] == "NHS Darlington CCG"
+    ]
+    assert Decimal(indicative["allocation_gbp"]) == Decimal(raw["Final allocation"]) * 1000
+    assert int(indicative["per_head_gbp"]) == int(raw["Per capita allocation"])
+    # Implied 2018/19 = outturn ÷ share, for the dashboard's CCGs; restated where the CCG opened after 1 April 2018.
+    spend = _csv("nhse-mental-health-dashboard/mhf_ii_a_mh_total_spend_gbp_2016-17_to_2021-22.csv", skip=9)
+    share = _csv("nhse-mental-health-dashboard/mhf_i_mh_spend_pct_of_ccg_allocation_2016-17_to_2021-22.csv", skip=9)
+
+    def numbers(rows: list[dict[str, str]]) -> dict[str, float]:
+        found = {}
+        for r in rows:
+            if r["Org Type"] == "CCG":
+                try:
+                    found[r["Org code"]] = float(r["2018/19"])
+                except ValueError:  # '#N/A' or empty: no figure
+                    continue
+        return found
+
+    shares, outturn = numbers(share), numbers(spend)
+    lives = ods_ccg_lives()
+    implied = {r["code"]: r for r in run(national_store, "allocations-in-year", financial_year="2018/19")}
+    assert {r["kind"] for r in implied.values()} == {"implied"}
+    assert set(implied) == {code for code in shares if shares[code] > 0 and code in outturn}
+    for code, row in implied.items():
+        assert abs(float(row["allocation_gbp"]) - outturn[code] / shares[code]) < 0.01, code
+        assert row["restated"] == ("true" if lives[code][0] > date(2018, 4, 1) else "false"), code
