@@ -14,7 +14,10 @@ Reconciliation rules (also in docs/data-derivation.md):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+
+from rdflib import URIRef
 
 from ccg_graph.core.namespaces import (
     CCG,
@@ -29,7 +32,6 @@ from ccg_graph.core.namespaces import (
 from ccg_graph.core.namespaces import ORG_NS as ORG
 from ccg_graph.core.namespaces import PROV_NS as PROV
 from ccg_graph.core.namespaces import RDFS_NS as RDFS
-from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.epcmem import read_epcmem
 from ccg_graph.ingest.list_sizes import read_list_sizes
 from ccg_graph.ingest.ons import read_ccg_names, read_ons_list
@@ -84,26 +86,8 @@ def _write_mergers(ctx: BuildContext) -> None:
 
 
 def _write_pcts_and_shas(ctx: BuildContext) -> None:
-    names = ctx.graph(PCO12)
-    for entry in read_ons_list(ctx.open(PCO12), "PCO"):
-        if not entry.ods_code:
-            continue
-        pct = pct_iri(entry.ods_code)
-        names.type(pct, CCG.PrimaryCareTrust)
-        names.add(pct, CCG.odsCode, entry.ods_code)
-        names.add(pct, CCG.onsCode, entry.ons_code)
-        names.label(pct, SKOS + "prefLabel", entry.name)
-        names.label(pct, RDFS + "label", entry.name)
-    shas = ctx.graph(SHA12)
-    for entry in read_ons_list(ctx.open(SHA12), "SHA"):
-        if not entry.ods_code:
-            continue
-        sha = sha_iri(entry.ods_code)
-        shas.type(sha, CCG.StrategicHealthAuthority)
-        shas.add(sha, CCG.odsCode, entry.ods_code)
-        shas.add(sha, CCG.onsCode, entry.ons_code)
-        shas.label(sha, SKOS + "prefLabel", f"{entry.name} Strategic Health Authority")
-        shas.label(sha, RDFS + "label", f"{entry.name} Strategic Health Authority")
+    _write_ons_bodies(ctx, PCO12, "PCO", pct_iri, CCG.PrimaryCareTrust)
+    _write_ons_bodies(ctx, SHA12, "SHA", sha_iri, CCG.StrategicHealthAuthority, " Strategic Health Authority")
     links = ctx.graph(PCO_SHA)
     for row in _pct_sha_rows(ctx):
         pct, sha = pct_iri(row[0]), sha_iri(row[1])
@@ -124,6 +108,21 @@ def _write_pcts_and_shas(ctx: BuildContext) -> None:
             abolished.add(sha_iri(entry.ods_code), CCG.closeDate, PCT_ERA_END)
             abolished.add(sha_iri(entry.ods_code), CCG.accountableTo, SECRETARY_OF_STATE)
             abolished.add(sha_iri(entry.ods_code), ORG + "linkedTo", DEPARTMENT_OF_HEALTH)
+
+
+def _write_ons_bodies(
+    ctx: BuildContext, release: str, entity: str, iri_of: Callable[[str], URIRef], cls: URIRef, suffix: str = ""
+) -> None:
+    """Each body of an ONS 2012 list that has an ODS code: its class, both codes and its name (+ ``suffix``)."""
+    out = ctx.graph(release)
+    for entry in read_ons_list(ctx.open(release), entity):
+        if not entry.ods_code:
+            continue
+        iri = iri_of(entry.ods_code)
+        out.type(iri, cls)
+        out.add(iri, CCG.odsCode, entry.ods_code)
+        out.add(iri, CCG.onsCode, entry.ons_code)
+        out.name(iri, entry.name + suffix)
 
 
 def _pct_sha_rows(ctx: BuildContext) -> list[tuple[str, str]]:
