@@ -30,13 +30,12 @@ from ccg_graph.core.namespaces import (
     share_iri,
 )
 from ccg_graph.core.namespaces import ORG_NS as ORG
-from ccg_graph.core.namespaces import PROV_NS as PROV
-from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.ingest.epcmem import read_epcmem
 from ccg_graph.ingest.list_sizes import read_list_sizes
 from ccg_graph.ingest.ons import read_ccg_names, read_ons_list
 from ccg_graph.national.ccgs import STATUTES
-from ccg_graph.national.context import CCG_ERA_START, BuildContext, midnight
+from ccg_graph.national.context import CCG_ERA_START, BuildContext
+from ccg_graph.national.organisations import write_change_event, write_original
 
 SUCC = "ods-ccg/succ_2026.csv"
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"
@@ -73,16 +72,11 @@ def _write_mergers(ctx: BuildContext) -> None:
         out.add(ccg_iri(record.successor), CCG.predecessor, ccg_iri(record.predecessor))
     for (successor, effective), predecessors in sorted(events.items()):
         event = event_iri("merger", f"{effective.isoformat()}/{successor}")
-        out.type(event, CCG.MergerEvent)
         names = ", ".join(sorted(predecessors))
-        out.label(event, RDFS + "label", f"Merger of {names} into {successor} on {effective.isoformat()}")
-        out.add(event, CCG.effectiveDate, effective)
-        out.add(event, PROV + "atTime", midnight(effective))
-        out.add(event, ORG + "resultingOrganization", ccg_iri(successor))
-        out.add(ccg_iri(successor), ORG + "resultedFrom", event)
+        label = f"Merger of {names} into {successor} on {effective.isoformat()}"
+        write_change_event(out, event, CCG.MergerEvent, label, effective, ccg_iri(successor))
         for predecessor in sorted(predecessors):
-            out.add(event, ORG + "originalOrganization", ccg_iri(predecessor))
-            out.add(ccg_iri(predecessor), ORG + "changedBy", event)
+            write_original(out, event, ccg_iri(predecessor))
 
 
 def _write_pcts_and_shas(ctx: BuildContext) -> None:
@@ -170,17 +164,12 @@ def _write_establishment(ctx: BuildContext) -> None:
         by_ccg[ccg].append(pct)
     for ccg, pcts in sorted(by_ccg.items()):
         event = event_iri("establishment", f"{CCG_ERA_START.isoformat()}/{ccg}")
-        out.type(event, CCG.EstablishmentEvent)
-        out.label(event, RDFS + "label", f"Establishment of {ccg} on 1 April 2013")
-        out.add(event, CCG.effectiveDate, CCG_ERA_START)
-        out.add(event, PROV + "atTime", midnight(CCG_ERA_START))
-        out.add(event, ORG + "resultingOrganization", ccg_iri(ccg))
-        out.add(ccg_iri(ccg), ORG + "resultedFrom", event)
+        label = f"Establishment of {ccg} on 1 April 2013"
+        write_change_event(out, event, CCG.EstablishmentEvent, label, CCG_ERA_START, ccg_iri(ccg))
         for pct in sorted(pcts):
             practices = pairs[(pct, ccg)]
             share = share_iri(event, pct, ccg)
-            out.add(event, ORG + "originalOrganization", pct_iri(pct))
-            out.add(pct_iri(pct), ORG + "changedBy", event)
+            write_original(out, event, pct_iri(pct))
             out.add(pct_iri(pct), CCG.successor, ccg_iri(ccg))
             out.add(ccg_iri(ccg), CCG.predecessor, pct_iri(pct))
             out.add(event, CCG.share, share)
