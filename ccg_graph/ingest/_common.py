@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from ccg_graph.core.errors import BadInput, MalformedRow
 
@@ -47,7 +47,10 @@ _MONTHS = {
     )
 }
 _DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})-?([A-Za-z]{3})-?([0-9]{4}|[0-9]{2})")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A ``YYYY-MM-DD`` date's shape (checked before ``date.fromisoformat``, which accepts more: see `Row.iso_date`).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A number as the NHS England spreadsheets export it: a sign, decimals and an exponent allowed (``-1.5e-05``).
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -232,7 +235,7 @@ class Row:
         and week dates, which would hide a column mix-up.
         """
         value = self.fields[number - 1]
-        if _ISO_DATE.fullmatch(value) is None:
+        if ISO_DATE.fullmatch(value) is None:
             raise self.error(number, f"{value!r} is not a YYYY-MM-DD date")
         try:
             return date.fromisoformat(value)
@@ -365,3 +368,16 @@ def open_table(
         raw.close()
         raise
     return table
+
+
+RecordT = TypeVar("RecordT")
+
+
+def read_records(path: Path, required: Iterable[str], record: Callable[[Table, Row], RecordT]) -> Iterator[RecordT]:
+    """The records of a CSV file with a header row: ``record(table, row)`` for each data row, in file order.
+
+    The file and its ``required`` columns are checked at call time (see `open_table`); the rows are read as
+    the caller asks for them, so a large file is never held whole.
+    """
+    table = open_table(path, required)
+    return (record(table, row) for row in table.rows())

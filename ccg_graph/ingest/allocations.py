@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ccg_graph.core.errors import MalformedRow
-from ccg_graph.ingest._common import CCG_ODS_CODE, PRACTICE_CODE, Row, Table, open_table
+from ccg_graph.ingest._common import CCG_ODS_CODE, NUMBER, PRACTICE_CODE, Row, Table, open_table, read_records
 
 INDICATIVE_COLUMNS = (
     "CCG",
@@ -34,7 +34,6 @@ INDICATIVE_COLUMNS = (
     "Final closing DfT",
 )
 _PERCENT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?%")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?")
 
 
 def _percent(row: Row, number: int) -> float:
@@ -74,8 +73,7 @@ def _indicative(table: Table, row: Row) -> IndicativeAllocation:
 
 def read_indicative_allocations(path: Path) -> Iterator[IndicativeAllocation]:
     """Every row of the 2019/20 indicative allocation table, in file order."""
-    table = open_table(path, INDICATIVE_COLUMNS)
-    return (_indicative(table, row) for row in table.rows())
+    return read_records(path, INDICATIVE_COLUMNS, _indicative)
 
 
 PRACTICE_COLUMNS = (
@@ -110,7 +108,7 @@ class PracticeTarget:
 
 def _number(row: Row, number: int) -> float:
     value = row.text(number)
-    if _NUMBER.fullmatch(value) is None:
+    if NUMBER.fullmatch(value) is None:
         raise row.error(number, f"{value!r} is not a number")
     return float(value)
 
@@ -140,8 +138,7 @@ def _practice_target(table: Table, row: Row) -> PracticeTarget:
 
 def read_practice_targets(path: Path) -> Iterator[PracticeTarget]:
     """Every row of the practice-level weighted population sheet, in file order."""
-    table = open_table(path, PRACTICE_COLUMNS)
-    return (_practice_target(table, row) for row in table.rows())
+    return read_records(path, PRACTICE_COLUMNS, _practice_target)
 
 
 @dataclass(frozen=True, slots=True)

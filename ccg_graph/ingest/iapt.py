@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccg_graph.ingest._common import ODS_CODE, Row, Table, open_table
+from ccg_graph.ingest._common import ODS_CODE, Row, Table, read_records
 
 COLUMNS = ("CCG21CDH", "ccg_name", "trust_code", "trust_name")
 #: The commissioner column: a CCG / hub code, or the stand-in code IAPT writes for an unknown one.
@@ -45,5 +45,4 @@ def _pair(table: Table, row: Row) -> IaptPair:
 
 def read_iapt_pairs(path: Path) -> Iterator[IaptPair]:
     """Every commissioner × provider row of the IAPT pairs file, in file order."""
-    table = open_table(path, COLUMNS)
-    return (_pair(table, row) for row in table.rows())
+    return read_records(path, COLUMNS, _pair)

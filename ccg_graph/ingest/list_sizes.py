@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccg_graph.ingest._common import PRACTICE_CODE, REGION_ODS_CODE, Row, Table, open_table
+from ccg_graph.ingest._common import PRACTICE_CODE, REGION_ODS_CODE, Row, Table, read_records
 
 AGE_BANDS = ("0-4", "5-14", "15-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 #: The 18 count columns in file order: Male 0-4, Female 0-4, Male 5-14, ...
@@ -75,5 +75,4 @@ def _list_size(table: Table, row: Row) -> ListSize:
 
 def read_list_sizes(path: Path) -> Iterator[ListSize]:
     """Every row of an NHSBSA ``Patient_List_Size_*`` file, in file order."""
-    table = open_table(path, COLUMNS)
-    return (_list_size(table, row) for row in table.rows())
+    return read_records(path, COLUMNS, _list_size)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ccg_graph.core.errors import BadInput, MalformedRow
-from ccg_graph.ingest._common import CCG_ODS_CODE, ODS_CODE, Table, iter_raw_rows
+from ccg_graph.ingest._common import CCG_ODS_CODE, ISO_DATE, NUMBER, ODS_CODE, Table, iter_raw_rows
 from ccg_graph.ingest._common import open_table as _open_table
 
 HEADER_LINE = 10
@@ -25,8 +25,6 @@ ORG_COLUMNS = ("Region Code", "STP Code", "Org code", "Org name", "Org Type")
 ORG_TYPES = frozenset({"National", "Region", "STP", "CCG"})
 MISSING = frozenset({"", "#N/A"})
 _YEAR_COLUMN = re.compile(r"(20[0-9]{2})/([0-9]{2})( planned)?")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?")
-_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +83,7 @@ def read_dashboard_sheet(path: Path) -> DashboardSheet:
                 raise BadInput(f"column {number} {name!r} is not a financial year", path=path, line=HEADER_LINE)
             years.append((number, f"{match.group(1)}/{match.group(2)}", bool(match.group(3))))
         updated = block.get("Updated", "")
-        if _ISO.fullmatch(updated) is None:
+        if ISO_DATE.fullmatch(updated) is None:
             raise BadInput(f"title block 'Updated:' {updated!r} is not a YYYY-MM-DD date", path=path)
     except BadInput:
         raw.close()
@@ -120,7 +118,7 @@ def _dashboard_rows(table: Table, years: list[tuple[int, str, bool]]) -> Iterato
 
 def number_value(path: Path, row: DashboardRow, value: DashboardValue) -> float:
     """A cell of the spend or share sheet as a number (`MalformedRow` otherwise)."""
-    if _NUMBER.fullmatch(value.text) is None:
+    if NUMBER.fullmatch(value.text) is None:
         raise MalformedRow(f"{value.financial_year} value {value.text!r} is not a number", path=path, line=row.line)
     return float(value.text)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ccg_graph.core.errors import MalformedRow
-from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, open_table
+from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, read_records
 
 COLUMNS = (
     "ccgcode",
@@ -50,8 +50,7 @@ def _prevalence(table: Table, row: Row) -> QofPrevalence:
 
 def read_qof_prevalence(path: Path) -> Iterator[QofPrevalence]:
     """Every row of a QOF prevalence-by-CCG file, in file order."""
-    table = open_table(path, COLUMNS)
-    return (_prevalence(table, row) for row in table.rows())
+    return read_records(path, COLUMNS, _prevalence)
 
 
 def list_size_by_ccg(records: Iterable[QofPrevalence], path: Path | None = None) -> dict[str, int]:

@@ -23,7 +23,7 @@ from ccg_graph.ingest._common import (
     REGION_ODS_CODE,
     Row,
     Table,
-    open_table,
+    read_records,
 )
 
 UNALLOCATED_PCN = "U"
@@ -104,8 +104,7 @@ def _map_row(table: Table, row: Row) -> PracticeMapRow:
 
 def read_practice_map(path: Path) -> Iterator[PracticeMapRow]:
     """Every row of a ``gp-reg-pat-prac-map`` file, in file order."""
-    table = open_table(path, MAP_COLUMNS)
-    return (_map_row(table, row) for row in table.rows())
+    return read_records(path, MAP_COLUMNS, _map_row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,5 +141,4 @@ def _registration(table: Table, row: Row) -> PracticeRegistration:
 
 def read_practice_registrations(path: Path) -> Iterator[PracticeRegistration]:
     """Every row of a ``gp-reg-pat-prac-all`` file, in file order."""
-    table = open_table(path, REGISTRATION_COLUMNS)
-    return (_registration(table, row) for row in table.rows())
+    return read_records(path, REGISTRATION_COLUMNS, _registration)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ccg_graph.ingest._common import GSS_CODE, Row, Table, open_table
+from ccg_graph.ingest._common import GSS_CODE, Row, Table, read_records
 
 #: The columns the reader uses; the file has others (``PositiveFlag``, ``Income``, …) that are constant.
 COLUMNS = (
@@ -123,5 +123,4 @@ def _payment(table: Table, row: Row) -> PaymentRow:
 
 def read_payments(path: Path) -> Iterator[PaymentRow]:
     """Every payment row of the 3SC file (gzip-compressed CSV), in file order."""
-    table = open_table(path, COLUMNS + FLAG_COLUMNS)
-    return (_payment(table, row) for row in table.rows())
+    return read_records(path, COLUMNS + FLAG_COLUMNS, _payment)

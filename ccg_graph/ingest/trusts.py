@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ccg_graph.core.errors import MalformedRow
-from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, iter_raw_rows, open_table
+from ccg_graph.ingest._common import CCG_ODS_CODE, Row, Table, iter_raw_rows, read_records
 from ccg_graph.ingest.ods import ODS_LABELS, check_null_fields
 
 #: An NHS trust code: R + two letters/digits (RYY), or a 5-character code given since 2024 (G6V2S).
@@ -115,5 +115,4 @@ def _host(table: Table, row: Row) -> TrustHost:
 
 def read_trust_hosts(path: Path) -> Iterator[TrustHost]:
     """Every row of the DataPoint trust → geographic CCG export, in file order."""
-    table = open_table(path, HOST_COLUMNS)
-    return (_host(table, row) for row in table.rows())
+    return read_records(path, HOST_COLUMNS, _host)

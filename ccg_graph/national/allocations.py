@@ -25,6 +25,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from ccg_graph.core.namespaces import CCG, ID, ccg_iri, observation_iri
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.ingest.allocations import IndicativeAllocation, read_indicative_allocations, read_practice_targets
 from ccg_graph.ingest.mental_health import (
     DashboardRow,
@@ -39,8 +41,6 @@ from ccg_graph.national.payments import financial_year_bounds, write_financial_y
 from ccg_graph.national.provenance import release_key
 from ccg_graph.national.supplier_matching import normalise
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 INDICATIVE = "nhse-allocations/ccg_allocations_2019-20_indicative_209ccgs.csv"

@@ -47,15 +47,15 @@ from ccg_graph.core.namespaces import (
     region_iri,
     sub_icb_location_iri,
 )
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import PROV_NS as PROV
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.ingest.boundaries import CRS84, BoundaryFeature, read_boundaries
 from ccg_graph.ingest.ods import read_eauth, read_eccg
 from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
 from ccg_graph.places.geometry import GEO, WKT_LITERAL, checked, geodesic_area_km2, polygonal_parts, to_wkt_literal
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
 FOLDER = "ons-boundaries/"
 SICBL_LOOKUP = "ons-geography/lsoa11_to_sicbl22_to_icb22_to_lad22_2022-07.csv"
 NHSER19 = "ons-geography/nhser19_names_codes_2019-04.csv"

@@ -13,12 +13,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ccg_graph.core.namespaces import CCG, cancer_alliance_iri, ccg_iri, membership_iri
+from ccg_graph.core.namespaces import ORG_NS as ORG
 from ccg_graph.ingest.cancer_alliances import VANGUARD_PREFIX, read_alliance_lookup, read_alliance_names
 from ccg_graph.national.context import BuildContext
-
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 LOOKUPS = (
     ("ons-geography/ccg17_to_stp17_to_cal17_2017-04.csv", date(2017, 4, 1)),
@@ -56,5 +53,4 @@ def build_cancer_alliances(ctx: BuildContext) -> None:
         iri = cancer_alliance_iri(code)
         out.type(iri, CCG.NationalCancerVanguard if code.startswith(VANGUARD_PREFIX) else CCG.CancerAlliance)
         out.add(iri, CCG.onsCode, code)
-        out.label(iri, SKOS + "prefLabel", name)
-        out.label(iri, RDFS + "label", name)
+        out.name(iri, name)

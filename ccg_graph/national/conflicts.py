@@ -36,7 +36,6 @@ from ccg_graph.ingest.registrations import read_practice_map
 if TYPE_CHECKING:
     from ccg_graph.national.context import BuildContext
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 #: Pairs of releases that describe the same configuration of CCGs (no CCG opened, closed or moved between
 #: their reference dates): (ONS name list, ONS parent lookup, NHS Digital practice map).

@@ -15,13 +15,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from ccg_graph.core.namespaces import CCG, ID, ccg_iri
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.qof import read_qof_prevalence
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.populations import QOF, QOF_REFERENCE_DATE
 
 DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 QOF_YEAR = "2013-14"
 
 
@@ -46,8 +45,7 @@ def build_disease_registers(ctx: BuildContext) -> None:
         description = " ".join(row.register_description.split())
         register = register_iri(description)
         out.type(register, CCG.DiseaseRegister)
-        out.label(register, SKOS + "prefLabel", description)
-        out.label(register, RDFS + "label", description)
+        out.name(register, description)
         out.add(register, SKOS + "notation", row.indicator_group)
         observation = observation_iri(QOF_YEAR, row.ccg, description)
         out.add(ccg_iri(row.ccg), CCG.diseaseRegister, observation)

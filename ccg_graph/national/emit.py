@@ -14,11 +14,13 @@ from datetime import date, datetime
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from ccg_graph.core.namespaces import RDF_TYPE_IRI
+from ccg_graph.core.namespaces import RDF_TYPE_IRI, RDFS_NS, SKOS_NS
 from ccg_graph.core.namespaces import XSD_NS as XSD
 from ccg_graph.core.terms import OxSubject, OxTerm, plain_object, plain_subject
 
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+SKOS_PREF_LABEL = SKOS_NS + "prefLabel"
+RDFS_LABEL = RDFS_NS + "label"
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 Object = Term | URIRef | str | int | float | date | datetime | bool
@@ -77,6 +79,12 @@ class GraphWriter:
     def label(self, subject: str | URIRef, predicate: str | URIRef, text: str | None, lang: str = "en") -> None:
         if text:
             self.add(subject, predicate, literal(text, lang))
+
+    def name(self, subject: str | URIRef, text: str | None) -> None:
+        """The name a thing is known by: ``skos:prefLabel`` for SKOS readers and ``rdfs:label`` for the rest,
+        the same English text in both (skipped when there is no text)."""
+        self.label(subject, SKOS_PREF_LABEL, text)
+        self.label(subject, RDFS_LABEL, text)
 
 
 class QuadSink:

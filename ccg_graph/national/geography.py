@@ -23,8 +23,6 @@ from ccg_graph.core.namespaces import (
     sub_icb_location_iri,
 )
 from ccg_graph.core.namespaces import ORG_NS as ORG
-from ccg_graph.core.namespaces import RDFS_NS as RDFS
-from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.ons import read_lsoa_lookup, read_ons_list
 from ccg_graph.national.ccgs import STATUTES
 from ccg_graph.national.context import BuildContext
@@ -98,8 +96,7 @@ def _write_authorities(ctx: BuildContext, district_names: dict[str, str]) -> Non
         iri = local_authority_iri(county)
         counties.type(iri, CCG.UpperTierLocalAuthority)
         counties.add(iri, CCG.onsCode, county)
-        counties.label(iri, SKOS + "prefLabel", name)
-        counties.label(iri, RDFS + "label", name)
+        counties.name(iri, name)
     derived = ctx.derived(
         "local-authorities",
         "Local authority names, tiers and health and wellbeing boards",
@@ -111,8 +108,7 @@ def _write_authorities(ctx: BuildContext, district_names: dict[str, str]) -> Non
     upper = dict(county_names)
     for district, name in sorted(district_names.items()):
         iri = local_authority_iri(district)
-        derived.label(iri, SKOS + "prefLabel", name)
-        derived.label(iri, RDFS + "label", name)
+        derived.name(iri, name)
         if district.startswith(SINGLE_TIER_PREFIXES):
             derived.type(iri, CCG.UpperTierLocalAuthority)
             derived.add(iri, CCG.upperTierAuthority, iri)
@@ -121,8 +117,7 @@ def _write_authorities(ctx: BuildContext, district_names: dict[str, str]) -> Non
         authority = local_authority_iri(code)
         board = health_and_wellbeing_board_iri(code)
         derived.type(board, CCG.HealthAndWellbeingBoard)
-        derived.label(board, SKOS + "prefLabel", f"{name} Health and Wellbeing Board")
-        derived.label(board, RDFS + "label", f"{name} Health and Wellbeing Board")
+        derived.name(board, f"{name} Health and Wellbeing Board")
         derived.add(board, ORG + "unitOf", authority)
         derived.add(authority, CCG.healthAndWellbeingBoard, board)
         derived.add(authority, ORG + "hasUnit", board)

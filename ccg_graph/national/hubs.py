@@ -12,9 +12,7 @@ from ccg_graph.core.namespaces import CCG, ID
 from ccg_graph.ingest.ods import CcgRecord, read_eccg
 from ccg_graph.national.ccgs import ODS_NAME_RELEASES
 from ccg_graph.national.context import BuildContext
-
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+from ccg_graph.national.organisations import write_ods_organisation
 
 
 def hub_iri(ods_code: str) -> URIRef:
@@ -31,9 +29,4 @@ def build_hubs(ctx: BuildContext) -> None:
     for code, (release, record) in sorted(newest.items()):
         out = ctx.graph(release)
         iri = hub_iri(code)
-        out.type(iri, CCG.CommissioningHub)
-        out.add(iri, CCG.odsCode, code)
-        out.label(iri, SKOS + "prefLabel", record.name)
-        out.label(iri, RDFS + "label", record.name)
-        out.add(iri, CCG.openDate, record.open_date)
-        out.add(iri, CCG.closeDate, record.close_date)
+        write_ods_organisation(out, iri, CCG.CommissioningHub, code, record.name, record.open_date, record.close_date)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 
 from ccg_graph.core.namespaces import CCG, ccg_iri, provider_iri, relation_iri, trust_iri
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.ingest.iapt import read_iapt_pairs
 from ccg_graph.national.context import BuildContext
 from ccg_graph.national.trusts import TrustRegistry
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 IAPT = "nhs-digital-iapt/iapt_ccg_provider_pairs_2020-09_to_2021-09.csv"
 PERIOD = (date(2020, 9, 1), date(2021, 9, 30))
 SERVICE = "NHS talking therapies (IAPT)"

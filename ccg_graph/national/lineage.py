@@ -14,7 +14,10 @@ Reconciliation rules (also in docs/data-derivation.md):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+
+from rdflib import URIRef
 
 from ccg_graph.core.namespaces import (
     CCG,
@@ -27,14 +30,12 @@ from ccg_graph.core.namespaces import (
     share_iri,
 )
 from ccg_graph.core.namespaces import ORG_NS as ORG
-from ccg_graph.core.namespaces import PROV_NS as PROV
-from ccg_graph.core.namespaces import RDFS_NS as RDFS
-from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.epcmem import read_epcmem
 from ccg_graph.ingest.list_sizes import read_list_sizes
 from ccg_graph.ingest.ons import read_ccg_names, read_ons_list
 from ccg_graph.national.ccgs import STATUTES
-from ccg_graph.national.context import CCG_ERA_START, BuildContext, midnight
+from ccg_graph.national.context import CCG_ERA_START, BuildContext
+from ccg_graph.national.organisations import write_change_event, write_original
 
 SUCC = "ods-ccg/succ_2026.csv"
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"
@@ -71,39 +72,16 @@ def _write_mergers(ctx: BuildContext) -> None:
         out.add(ccg_iri(record.successor), CCG.predecessor, ccg_iri(record.predecessor))
     for (successor, effective), predecessors in sorted(events.items()):
         event = event_iri("merger", f"{effective.isoformat()}/{successor}")
-        out.type(event, CCG.MergerEvent)
         names = ", ".join(sorted(predecessors))
-        out.label(event, RDFS + "label", f"Merger of {names} into {successor} on {effective.isoformat()}")
-        out.add(event, CCG.effectiveDate, effective)
-        out.add(event, PROV + "atTime", midnight(effective))
-        out.add(event, ORG + "resultingOrganization", ccg_iri(successor))
-        out.add(ccg_iri(successor), ORG + "resultedFrom", event)
+        label = f"Merger of {names} into {successor} on {effective.isoformat()}"
+        write_change_event(out, event, CCG.MergerEvent, label, effective, ccg_iri(successor))
         for predecessor in sorted(predecessors):
-            out.add(event, ORG + "originalOrganization", ccg_iri(predecessor))
-            out.add(ccg_iri(predecessor), ORG + "changedBy", event)
+            write_original(out, event, ccg_iri(predecessor))
 
 
 def _write_pcts_and_shas(ctx: BuildContext) -> None:
-    names = ctx.graph(PCO12)
-    for entry in read_ons_list(ctx.open(PCO12), "PCO"):
-        if not entry.ods_code:
-            continue
-        pct = pct_iri(entry.ods_code)
-        names.type(pct, CCG.PrimaryCareTrust)
-        names.add(pct, CCG.odsCode, entry.ods_code)
-        names.add(pct, CCG.onsCode, entry.ons_code)
-        names.label(pct, SKOS + "prefLabel", entry.name)
-        names.label(pct, RDFS + "label", entry.name)
-    shas = ctx.graph(SHA12)
-    for entry in read_ons_list(ctx.open(SHA12), "SHA"):
-        if not entry.ods_code:
-            continue
-        sha = sha_iri(entry.ods_code)
-        shas.type(sha, CCG.StrategicHealthAuthority)
-        shas.add(sha, CCG.odsCode, entry.ods_code)
-        shas.add(sha, CCG.onsCode, entry.ons_code)
-        shas.label(sha, SKOS + "prefLabel", f"{entry.name} Strategic Health Authority")
-        shas.label(sha, RDFS + "label", f"{entry.name} Strategic Health Authority")
+    _write_ons_bodies(ctx, PCO12, "PCO", pct_iri, CCG.PrimaryCareTrust)
+    _write_ons_bodies(ctx, SHA12, "SHA", sha_iri, CCG.StrategicHealthAuthority, " Strategic Health Authority")
     links = ctx.graph(PCO_SHA)
     for row in _pct_sha_rows(ctx):
         pct, sha = pct_iri(row[0]), sha_iri(row[1])
@@ -124,6 +102,21 @@ def _write_pcts_and_shas(ctx: BuildContext) -> None:
             abolished.add(sha_iri(entry.ods_code), CCG.closeDate, PCT_ERA_END)
             abolished.add(sha_iri(entry.ods_code), CCG.accountableTo, SECRETARY_OF_STATE)
             abolished.add(sha_iri(entry.ods_code), ORG + "linkedTo", DEPARTMENT_OF_HEALTH)
+
+
+def _write_ons_bodies(
+    ctx: BuildContext, release: str, entity: str, iri_of: Callable[[str], URIRef], cls: URIRef, suffix: str = ""
+) -> None:
+    """Each body of an ONS 2012 list that has an ODS code: its class, both codes and its name (+ ``suffix``)."""
+    out = ctx.graph(release)
+    for entry in read_ons_list(ctx.open(release), entity):
+        if not entry.ods_code:
+            continue
+        iri = iri_of(entry.ods_code)
+        out.type(iri, cls)
+        out.add(iri, CCG.odsCode, entry.ods_code)
+        out.add(iri, CCG.onsCode, entry.ons_code)
+        out.name(iri, entry.name + suffix)
 
 
 def _pct_sha_rows(ctx: BuildContext) -> list[tuple[str, str]]:
@@ -171,17 +164,12 @@ def _write_establishment(ctx: BuildContext) -> None:
         by_ccg[ccg].append(pct)
     for ccg, pcts in sorted(by_ccg.items()):
         event = event_iri("establishment", f"{CCG_ERA_START.isoformat()}/{ccg}")
-        out.type(event, CCG.EstablishmentEvent)
-        out.label(event, RDFS + "label", f"Establishment of {ccg} on 1 April 2013")
-        out.add(event, CCG.effectiveDate, CCG_ERA_START)
-        out.add(event, PROV + "atTime", midnight(CCG_ERA_START))
-        out.add(event, ORG + "resultingOrganization", ccg_iri(ccg))
-        out.add(ccg_iri(ccg), ORG + "resultedFrom", event)
+        label = f"Establishment of {ccg} on 1 April 2013"
+        write_change_event(out, event, CCG.EstablishmentEvent, label, CCG_ERA_START, ccg_iri(ccg))
         for pct in sorted(pcts):
             practices = pairs[(pct, ccg)]
             share = share_iri(event, pct, ccg)
-            out.add(event, ORG + "originalOrganization", pct_iri(pct))
-            out.add(pct_iri(pct), ORG + "changedBy", event)
+            write_original(out, event, pct_iri(pct))
             out.add(pct_iri(pct), CCG.successor, ccg_iri(ccg))
             out.add(ccg_iri(ccg), CCG.predecessor, pct_iri(pct))
             out.add(event, CCG.share, share)

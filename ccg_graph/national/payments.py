@@ -47,6 +47,8 @@ from ccg_graph.core.namespaces import (
     supplier_name_iri,
     trust_iri,
 )
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.ods import read_epraccur
 from ccg_graph.ingest.ons import read_ons_list
 from ccg_graph.ingest.spend import PaymentRow, read_payments
@@ -56,8 +58,6 @@ from ccg_graph.national.provenance import release_key
 from ccg_graph.national.supplier_matching import Match, SupplierMatcher, names_by_code
 from ccg_graph.national.trusts import ETR_RELEASES, TrustRegistry
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TIME = "http://www.w3.org/2006/time#"
 
@@ -290,8 +290,7 @@ def write_derived(ctx: BuildContext, totals: PaymentTotals) -> None:
         iri = named_csu_iri(csu_slug(key))
         name = max(sorted(spellings), key=lambda spelling: spellings[spelling])
         csus.type(iri, CCG.CommissioningSupportUnit)
-        csus.label(iri, SKOS + "prefLabel", name)
-        csus.label(iri, RDFS + "label", name)
+        csus.name(iri, name)
         for spelling in sorted(spellings):
             if spelling != name:
                 csus.label(iri, SKOS + "altLabel", spelling)

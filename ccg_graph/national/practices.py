@@ -26,14 +26,13 @@ from datetime import date, timedelta
 from ccg_graph.core.namespaces import CCG, ccg_iri, membership_iri, pcn_iri, practice_iri, sub_icb_location_iri
 from ccg_graph.core.namespaces import DCT_NS as DCT
 from ccg_graph.core.namespaces import ORG_NS as ORG
-from ccg_graph.core.namespaces import RDFS_NS as RDFS
-from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.epcmem import read_epcmem
 from ccg_graph.ingest.list_sizes import read_list_sizes
 from ccg_graph.ingest.ods import PracticeRecord, read_epraccur
 from ccg_graph.ingest.registrations import read_practice_map
 from ccg_graph.national.conflicts import Side
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
+from ccg_graph.national.organisations import write_ods_organisation
 from ccg_graph.national.provenance import release_date
 
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"
@@ -248,12 +247,7 @@ def _write_practices(ctx: BuildContext, practices: set[str], latest: dict[str, t
         if code in latest:
             path, record = latest[code]
             out = ctx.graph(path)
-            out.type(iri, CCG.GPPractice)
-            out.add(iri, CCG.odsCode, code)
-            out.label(iri, SKOS + "prefLabel", record.name)
-            out.label(iri, RDFS + "label", record.name)
-            out.add(iri, CCG.openDate, record.open_date)
-            out.add(iri, CCG.closeDate, record.close_date)
+            write_ods_organisation(out, iri, CCG.GPPractice, code, record.name, record.open_date, record.close_date)
             out.add(iri, CCG.postcode, record.postcode or None)
         else:
             epcmem_only.type(iri, CCG.GPPractice)
@@ -261,8 +255,7 @@ def _write_practices(ctx: BuildContext, practices: set[str], latest: dict[str, t
             if code in bsa_names:
                 path, name = bsa_names[code]
                 named = ctx.graph(path)
-                named.label(iri, SKOS + "prefLabel", name)
-                named.label(iri, RDFS + "label", name)
+                named.name(iri, name)
 
 
 def _write_memberships(
@@ -310,8 +303,7 @@ def _write_networks(ctx: BuildContext, practices: set[str]) -> None:
             pcn = pcn_iri(row.pcn_code)
             out.type(pcn, CCG.PrimaryCareNetwork)
             out.add(pcn, CCG.odsCode, row.pcn_code)
-            out.label(pcn, SKOS + "prefLabel", row.pcn_name)
-            out.label(pcn, RDFS + "label", row.pcn_name)
+            out.name(pcn, row.pcn_name)
             membership = membership_iri(row.practice, "pcn", row.pcn_code, day)
             out.type(membership, ORG + "Membership")
             out.add(membership, ORG + "member", practice_iri(row.practice))

@@ -33,12 +33,11 @@ from ccg_graph.core.namespaces import (
     governing_body_post_iri,
     service_iri,
 )
+from ccg_graph.core.namespaces import DCT_NS as DCT
+from ccg_graph.core.namespaces import ORG_NS as ORG
+from ccg_graph.core.namespaces import RDFS_NS as RDFS
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.national.context import CCG_ERA_END, CCG_ERA_START, BuildContext
-
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
 
 NHS_ACT_2006 = URIRef("https://www.legislation.gov.uk/ukpga/2006/41/contents")
 CCG_REGULATIONS = URIRef("https://www.legislation.gov.uk/uksi/2012/1631/contents/made")

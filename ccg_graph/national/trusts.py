@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ccg_graph.core.namespaces import CCG, ID, ccg_iri, region_iri, trust_iri
+from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.trusts import TrustRecord, read_etr, read_trust_hosts, release_rows
 from ccg_graph.national.context import BuildContext
+from ccg_graph.national.organisations import write_ods_organisation
 from ccg_graph.national.provenance import release_date, release_key
-
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 #: Oldest first; a trust is described by the newest release that lists it.
 ETR_RELEASES = ("ods-trusts/etr_2015-09.csv", "ods-trusts/etr_2021-09.csv", "ods-trusts/etr_2026-04.csv")
@@ -60,12 +59,7 @@ def build_trusts(ctx: BuildContext) -> TrustRegistry:
     for code, (release, record) in sorted(newest.items()):
         out = ctx.graph(release)
         iri = trust_iri(code)
-        out.type(iri, CCG.NHSTrust)
-        out.add(iri, CCG.odsCode, code)
-        out.label(iri, SKOS + "prefLabel", record.name)
-        out.label(iri, RDFS + "label", record.name)
-        out.add(iri, CCG.openDate, record.open_date)
-        out.add(iri, CCG.closeDate, record.close_date)
+        write_ods_organisation(out, iri, CCG.NHSTrust, code, record.name, record.open_date, record.close_date)
     hosts = ctx.graph(HOSTS)
     for row in read_trust_hosts(ctx.open(HOSTS)):
         if row.host in ctx.ccgs and row.trust in newest:

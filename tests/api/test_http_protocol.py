@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ccg_graph.api.http_protocol import FLUSH_AT, JoinedWrites
@@ -42,19 +44,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(protocol: str) -> tuple[subprocess.Popen[bytes], int]:
+@contextmanager
+def running_server(protocol: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """The dying server on a free port, once it accepts connections; killed when the block ends."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", DYING_SERVER, str(port), protocol], cwd=PROJECT_ROOT)
+    try:
+        _wait_until_listening(process, port)
+        yield process, port
+    finally:
+        process.kill()
+
+
+def _wait_until_listening(process: subprocess.Popen[bytes], port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, port
+            return
         except OSError:
             if process.poll() is not None:
                 raise AssertionError(f"the test server exited with {process.returncode}") from None
             time.sleep(0.05)
-    process.kill()
     raise AssertionError("the test server did not start within 60 s")
 
 
@@ -68,32 +79,23 @@ def everything_received(port: int, path: str) -> bytes:
 
 
 def test_a_server_killed_after_starting_its_answer_sends_no_part_of_it() -> None:
-    process, port = start_server("joined")
-    try:
+    with running_server("joined") as (process, port):
         assert everything_received(port, "/dies-after-the-head") == b""
         assert process.wait(timeout=30) == -9
-    finally:
-        process.kill()
 
 
 def test_uvicorns_own_protocol_would_have_sent_the_head_alone() -> None:
     """The control: without joined writes the same death leaves a head that promises 9 bytes and none follow."""
-    process, port = start_server("plain")
-    try:
+    with running_server("plain") as (_, port):
         received = everything_received(port, "/dies-after-the-head")
         assert received.startswith(b"HTTP/1.1 200 OK") and received.endswith(b"\r\n\r\n")
         assert b"content-length: 9" in received
-    finally:
-        process.kill()
 
 
 def test_a_server_that_lives_sends_the_whole_answer() -> None:
-    process, port = start_server("joined")
-    try:
+    with running_server("joined") as (_, port):
         received = everything_received(port, "/lives")
         assert received.startswith(b"HTTP/1.1 200 OK") and received.endswith(b"\r\n\r\nn\r\n4242\r\n")
-    finally:
-        process.kill()
 
 
 class RecordingTransport(asyncio.Transport):

@@ -11,6 +11,7 @@ import pytest
 
 from ccg_graph.client import Client, EndpointError, EndpointTimeout, EndpointUnreachable, QueryRejected
 from ccg_graph.core.errors import BadInput
+from tests.stub_http import reply
 
 from ..conftest import free_port
 
@@ -60,12 +61,7 @@ class _Busy(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         type(self).requests += 1
-        body = b"the service is restarting"
-        self.send_response(503)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, 503, b"the service is restarting", "text/plain")
 
     def log_message(self, *args: object) -> None:
         pass

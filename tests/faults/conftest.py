@@ -106,3 +106,14 @@ def count_in_graph(url: str, graph: str) -> int:
     response = httpx.get(f"{url}/sparql", params={"query": query}, timeout=30)
     assert response.status_code == 200, response.text
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def put_ntriples(url: str, graph: str, body: bytes, *, timeout: float = 60) -> httpx.Response:
+    """PUT N-Triples ``body`` as graph ``graph`` of the server at ``url``, with the write token."""
+    return httpx.put(
+        f"{url}/store",
+        params={"graph": graph},
+        content=body,
+        headers={"content-type": "application/n-triples", **AUTH},
+        timeout=timeout,
+    )

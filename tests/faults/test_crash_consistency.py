@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.faults.conftest import AUTH, count_in_graph, health, launch
+from tests.faults.conftest import AUTH, count_in_graph, health, launch, put_ntriples
 
 BIG = 40_000  # triples in the write that is interrupted
 BIG_GRAPH = "http://example.org/fault/big"
@@ -35,12 +35,8 @@ def _acknowledged_writes(url: str, round_: int) -> list[str]:
     graphs = []
     for i in range(3):
         graph = f"http://example.org/fault/ack-{round_}-{i}"
-        response = httpx.put(
-            f"{url}/store",
-            params={"graph": graph},
-            content=f'<http://example.org/fault/a{i}> <http://example.org/fault/p> "{i}" .'.encode(),
-            headers={"content-type": "application/n-triples", **AUTH},
-            timeout=60,
+        response = put_ntriples(
+            url, graph, f'<http://example.org/fault/a{i}> <http://example.org/fault/p> "{i}" .'.encode()
         )
         assert response.status_code == 201, response.text
         graphs.append(graph)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-
-from tests.faults.conftest import AUTH, count_in_graph, health, launch
+from tests.faults.conftest import count_in_graph, health, launch, put_ntriples
 
 
 def file_size_limit(build_dir: Path) -> int:
@@ -27,12 +25,10 @@ def test_a_write_that_fills_the_disk_fails_cleanly_and_the_store_stays_intact(fa
     limit = file_size_limit(fault_build)
     server = launch(fault_build, file_size_limit=limit)
     try:
-        small = httpx.put(
-            f"{server.url}/store",
-            params={"graph": "http://example.org/disk/small"},
-            content=b'<http://example.org/disk/a> <http://example.org/disk/p> "fits" .',
-            headers={"content-type": "application/n-triples", **AUTH},
-            timeout=60,
+        small = put_ntriples(
+            server.url,
+            "http://example.org/disk/small",
+            b'<http://example.org/disk/a> <http://example.org/disk/p> "fits" .',
         )
         assert small.status_code == 201, small.text
         before = health(server.url)
@@ -41,13 +37,7 @@ def test_a_write_that_fills_the_disk_fails_cleanly_and_the_store_stays_intact(fa
             f'<http://example.org/disk/s{i}> <http://example.org/disk/p> "{"x" * 200} {i}" .\n' for i in range(lines)
         ).encode()
         assert len(body) > 2 * limit
-        big = httpx.put(
-            f"{server.url}/store",
-            params={"graph": "http://example.org/disk/big"},
-            content=body,
-            headers={"content-type": "application/n-triples", **AUTH},
-            timeout=120,
-        )
+        big = put_ntriples(server.url, "http://example.org/disk/big", body, timeout=120)
         assert big.status_code == 507, f"{big.status_code}: {big.text[:500]}"
         message = big.json()["message"]
         assert "space" in message and "nothing was written" in message, message
@@ -61,12 +51,10 @@ def test_a_write_that_fills_the_disk_fails_cleanly_and_the_store_stays_intact(fa
     try:
         assert health(restarted.url)["quads"] == before["quads"]
         assert count_in_graph(restarted.url, "http://example.org/disk/small") == 1
-        again = httpx.put(
-            f"{restarted.url}/store",
-            params={"graph": "http://example.org/disk/after"},
-            content=b'<http://example.org/disk/b> <http://example.org/disk/p> "after" .',
-            headers={"content-type": "application/n-triples", **AUTH},
-            timeout=60,
+        again = put_ntriples(
+            restarted.url,
+            "http://example.org/disk/after",
+            b'<http://example.org/disk/b> <http://example.org/disk/p> "after" .',
         )
         assert again.status_code == 201, again.text
     finally:

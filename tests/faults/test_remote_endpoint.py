@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import free_port
 from tests.faults.conftest import launch
+from tests.stub_http import reply
 
 ANSWER = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "remote"}}]}}
 
@@ -41,12 +42,7 @@ class Remote:
                 if remote.drop:
                     self.connection.close()  # gone mid-request: no status line, no body
                     return
-                body = json.dumps(ANSWER).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, 200, json.dumps(ANSWER).encode(), "application/sparql-results+json")
 
             do_GET = do_POST
 

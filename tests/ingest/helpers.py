@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,9 @@ from ccg_graph.ingest.mental_health import (
 from ccg_graph.ingest.spend import read_payments
 from ccg_graph.ingest.trusts import read_etr, read_trust_hosts
 
+#: The `load` fixture: every record of a reference file (a path relative to the folder), parsed once.
+Load = Callable[[str], list[Any]]
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: ``shared/reference-data`` beside the repository (the `reference_dir` fixture fails if it is missing).
 REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference-data"
@@ -65,6 +69,37 @@ def _dashboard_rows(path: Path) -> Iterator[DashboardRow]:
     return read_dashboard_sheet(path).rows
 
 
+#: Which reader goes with a file, as ``(folder or None for any folder, pattern searched in the file name,
+#: reader)``; the first rule that matches wins, so the order matters (``ccg_allocations`` before ``ccg``).
+READER_RULES: tuple[tuple[str | None, str, Callable[[Path], Any]], ...] = (
+    (None, "^eccg", read_eccg),
+    (None, "^eauth", read_eauth),
+    (None, "^succ", read_successors),
+    (None, "^epraccur", read_epraccur),
+    (None, "^epcmem", read_epcmem),
+    (None, "_to_cal", read_alliance_lookup),
+    (None, "^cal", read_alliance_names),
+    ("ccg-spend-3sc", "", read_payments),
+    ("nhs-digital-iapt", "", read_iapt_pairs),
+    ("ods-trusts", "datapoint", read_trust_hosts),
+    ("ods-trusts", "", read_etr),
+    (None, "^ccg_allocations", read_indicative_allocations),
+    (None, r"data_items\.csv$", read_data_items),
+    (None, "^gp_practice_weighted_population", read_practice_targets),
+    (None, "^mhf_", _dashboard_rows),
+    (None, "^lkp_organisation_codes", read_dashboard_org_codes),
+    (None, "^new_2122_ccg_lookups", read_merger_lookup),
+    (None, "^lsoa11_to_", read_lsoa_lookup),
+    (None, "with_population", read_ccg_population),
+    (None, "^ccg", read_ccg_names),
+    ("ons-geography", "", read_ons_table),
+    (None, "prac-map", read_practice_map),
+    (None, "prac-all", read_practice_registrations),
+    (None, "^Patient_List_Size", read_list_sizes),
+    (None, "^qof_", read_qof_prevalence),
+)
+
+
 def reader_for(rel: str) -> Callable[[Path], Any]:
     """The reader that yields the typed records of reference file ``rel`` (relative to the folder)."""
     folder, name = rel.split("/", 1)
@@ -74,54 +109,9 @@ def reader_for(rel: str) -> Callable[[Path], Any]:
         if name.endswith(".geojson"):
             return read_boundaries
         raise KeyError(f"no reader for {rel}: the build reads the GeoJSON conversion beside this original")
-    if name.startswith("eccg"):
-        return read_eccg
-    if name.startswith("eauth"):
-        return read_eauth
-    if name.startswith("succ"):
-        return read_successors
-    if name.startswith("epraccur"):
-        return read_epraccur
-    if name.startswith("epcmem"):
-        return read_epcmem
-    if "_to_cal" in name:
-        return read_alliance_lookup
-    if name.startswith("cal"):
-        return read_alliance_names
-    if folder == "ccg-spend-3sc":
-        return read_payments
-    if folder == "nhs-digital-iapt":
-        return read_iapt_pairs
-    if folder == "ods-trusts":
-        return read_trust_hosts if "datapoint" in name else read_etr
-    if name.startswith("ccg_allocations"):
-        return read_indicative_allocations
-    if name.endswith("data_items.csv"):
-        return read_data_items
-    if name.startswith("gp_practice_weighted_population"):
-        return read_practice_targets
-    if name.startswith("mhf_"):
-        return _dashboard_rows
-    if name.startswith("lkp_organisation_codes"):
-        return read_dashboard_org_codes
-    if name.startswith("new_2122_ccg_lookups"):
-        return read_merger_lookup
-    if name.startswith("lsoa11_to_"):
-        return read_lsoa_lookup
-    if "with_population" in name:
-        return read_ccg_population
-    if name.startswith("ccg"):
-        return read_ccg_names
-    if folder == "ons-geography":
-        return read_ons_table
-    if "prac-map" in name:
-        return read_practice_map
-    if "prac-all" in name:
-        return read_practice_registrations
-    if name.startswith("Patient_List_Size"):
-        return read_list_sizes
-    if name.startswith("qof_"):
-        return read_qof_prevalence
+    for rule_folder, pattern, reader in READER_RULES:
+        if rule_folder in (None, folder) and re.search(pattern, name):
+            return reader
     raise KeyError(f"no reader for {rel}")
 
 

@@ -8,11 +8,9 @@ block, vanguards among the cancer alliances) and the messages of malformed rows.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,9 +22,7 @@ from ccg_graph.ingest.mental_health import number_value, read_dashboard_sheet, r
 from ccg_graph.ingest.spend import read_payments
 from ccg_graph.ingest.trusts import read_etr, release_rows
 
-from .helpers import raises_at, write
-
-Load = Callable[[str], list[Any]]
+from .helpers import Load, raises_at, write
 
 SPEND_HEADER = (
     "CCGName,CCGCode,ExpenseType,ExpenseArea,Supplier,Amount,PositiveFlag,Income,Spending,InvoiceOver25k,CCFound,"

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.boundaries import CRS84, read_boundaries
 
-from .helpers import write
+from .helpers import Load, write
 
 SQUARE = '{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}'
 
 
-def test_every_layer_is_polygonal_and_the_bng_original_says_so(load: Callable[[str], list[Any]]) -> None:
+def test_every_layer_is_polygonal_and_the_bng_original_says_so(load: Load) -> None:
     lon_lat = load("ons-boundaries/sicbl22_ons_buc_2022-07.geojson")
     grid = load("ons-boundaries/sicbl22_ons_buc_2022-07_bng.geojson")
     assert {f.crs for f in lon_lat} == {CRS84}
@@ -24,7 +22,7 @@ def test_every_layer_is_polygonal_and_the_bng_original_says_so(load: Callable[[s
     assert all(f.geometry["type"] in ("Polygon", "MultiPolygon") for f in lon_lat)
 
 
-def test_a_file_without_crs_member_is_lon_lat(load: Callable[[str], list[Any]]) -> None:
+def test_a_file_without_crs_member_is_lon_lat(load: Load) -> None:
     assert {f.crs for f in load("ons-boundaries/ccg20_ons_buc_2020-04.geojson")} == {CRS84}
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest._common import Row, iter_fixed_rows, iter_raw_rows, open_table
+from ccg_graph.ingest.boundaries import read_boundaries
+from ccg_graph.ingest.mental_health import read_dashboard_sheet
+from ccg_graph.ingest.ods import read_ods
+from ccg_graph.ingest.ons import OnsListEntry, read_ccg_lookup, read_ons_list
 
-from .helpers import raises_at, write
+from .helpers import READER_RULES, raises_at, write
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
@@ -55,6 +61,24 @@ def test_missing_file_fails_at_call_time(tmp_path: Path) -> None:
         iter_raw_rows(path)  # not consumed: the error must not wait for the first record
     assert caught.value.path == str(path)
     assert "file not found" in caught.value.reason
+
+
+def _read_pco_list(path: Path) -> Iterator[OnsListEntry]:
+    return read_ons_list(path, "PCO")
+
+
+#: Every reader of a single file (`read_manifest` reads a folder: tests/ingest/test_manifest.py).
+EVERY_READER = sorted(
+    {reader for _, _, reader in READER_RULES}
+    | {read_boundaries, read_ods, read_ccg_lookup, read_dashboard_sheet, _read_pco_list},
+    key=lambda reader: reader.__name__,
+)
+
+
+@pytest.mark.parametrize("reader", EVERY_READER, ids=lambda reader: reader.__name__)
+def test_every_reader_reports_a_missing_file(tmp_path: Path, reader: Callable[[Path], Any]) -> None:
+    path = tmp_path / "gone.csv"
+    raises_at(BadInput, lambda: reader(path), path=path, line=None, contains=f"file not found: {path}")
 
 
 def test_empty_file_has_no_header(tmp_path: Path) -> None:

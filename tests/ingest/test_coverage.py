@@ -10,15 +10,13 @@ from __future__ import annotations
 import gzip
 import itertools
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ccg_graph.ingest.manifest import read_manifest
 
-from .helpers import REFERENCE_DIR, has_reader
+from .helpers import REFERENCE_DIR, Load, has_reader
 
 #: Every folder has a reader now; originals kept beside their lon/lat GeoJSON conversion (KML, shapefile and
 #: MapInfo zips) are the only files the build does not read: it reads the conversion.
@@ -36,7 +34,7 @@ else:
 
 
 @pytest.mark.parametrize("rel", MANIFEST_FILES)
-def test_every_row_read_with_its_line(reference_dir: Path, load: Callable[[str], list[Any]], rel: str) -> None:
+def test_every_row_read_with_its_line(reference_dir: Path, load: Load, rel: str) -> None:
     entry = read_manifest(reference_dir)[rel]
     records = load(rel)
     assert len(records) == entry.data_rows

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from ccg_graph.core.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import MalformedRow
 from ccg_graph.ingest.epcmem import MembershipSpell, read_epcmem
 
-from .helpers import raises_at, write
+from .helpers import Load, raises_at, write
 
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"
-Load = Callable[[str], list[Any]]
 
 
 def test_rows(load: Load) -> None:
@@ -63,8 +60,3 @@ def test_pct_to_ccg_derivation(load: Load) -> None:
 def test_malformed(tmp_path: Path, line: str, problem: str) -> None:
     path = write(tmp_path, "epcmem.csv", '"A81001","5E1","W","20010401","20130331","0"\r\n' + line + "\r\n")
     raises_at(MalformedRow, lambda: read_epcmem(path), path=path, line=2, contains=problem)
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "epcmem.csv"
-    raises_at(BadInput, lambda: read_epcmem(path), path=path, line=None, contains="file not found")

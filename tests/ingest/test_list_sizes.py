@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.list_sizes import COLUMNS, ListSize, read_list_sizes
 
-from .helpers import FIXTURES, raises_at, write
-
-Load = Callable[[str], list[Any]]
+from .helpers import FIXTURES, Load, raises_at, write
 
 
 @pytest.mark.parametrize(
@@ -67,8 +63,3 @@ def test_bad_pco_code(tmp_path: Path) -> None:
     row = "LONDON,Y56,NEL,Q61,BARKING,07L0,ABBEY,F82625" + ",1" * 18 + "\n"
     path = write(tmp_path, "ls.csv", ",".join(COLUMNS) + "\n" + row)
     raises_at(MalformedRow, lambda: read_list_sizes(path), path=path, line=2, contains="field 6 (PCO Code) '07L0'")
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "ls.csv"
-    raises_at(BadInput, lambda: read_list_sizes(path), path=path, line=None, contains="file not found")

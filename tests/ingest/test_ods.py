@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ccg_graph.core.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import MalformedRow
 from ccg_graph.ingest.ods import (
     CcgRecord,
     PracticeRecord,
@@ -23,10 +23,9 @@ from ccg_graph.ingest.ods import (
     read_ods,
 )
 
-from .helpers import FIXTURES, ods_line, raises_at, write
+from .helpers import FIXTURES, Load, ods_line, raises_at, write
 
 ECCG_2024 = "ods-ccg/eccg_2024-25.csv"
-Load = Callable[[str], list[Any]]
 
 
 def test_read_ods_generic_record(reference_dir: Path) -> None:
@@ -216,9 +215,3 @@ def _practice(*overrides: tuple[int, str]) -> str:
 def test_malformed_epraccur_rows(tmp_path: Path, override: tuple[int, str], problem: str) -> None:
     path = write(tmp_path, "epraccur.csv", _practice() + _practice(override))
     raises_at(MalformedRow, lambda: read_epraccur(path), path=path, line=2, contains=problem)
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "eccg.csv"
-    for reader in (read_ods, read_eccg, read_epraccur, read_eauth):
-        raises_at(BadInput, lambda r=reader: r(path), path=path, line=None, contains=str(path))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,10 +21,9 @@ from ccg_graph.ingest.ons import (
     read_ons_table,
 )
 
-from .helpers import raises_at, write
+from .helpers import Load, raises_at, write
 
 ONS = "ons-geography/"
-Load = Callable[[str], list[Any]]
 
 
 @pytest.mark.parametrize(
@@ -273,9 +270,3 @@ def test_columns_that_collide_after_dropping_the_year(tmp_path: Path) -> None:
 def test_not_a_ccg_lookup(tmp_path: Path) -> None:
     path = write(tmp_path, "x.csv", "CCG17CD,CCG17NM\nE38000001,NHS X\n")
     raises_at(BadInput, lambda: read_ccg_lookup(path), path=path, line=1, contains="not a CCG lookup")
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "ccg13.csv"
-    for reader in (read_ons_table, read_ccg_names, read_ccg_lookup, read_lsoa_lookup, read_ccg_population):
-        raises_at(BadInput, lambda r=reader: r(path), path=path, line=None, contains="file not found")

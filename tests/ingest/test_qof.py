@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ccg_graph.core.errors import BadInput, MalformedRow
 from ccg_graph.ingest.qof import COLUMNS, QofPrevalence, list_size_by_ccg, read_qof_prevalence
 
-from .helpers import raises_at, write
+from .helpers import Load, raises_at, write
 
 QOF = "hscic-qof/qof_prevalence_by_ccg_2013-14.csv"
-Load = Callable[[str], list[Any]]
 
 
 def test_qof(load: Load) -> None:
@@ -60,8 +57,6 @@ def test_inconsistent_list_size(tmp_path: Path) -> None:
     )
 
 
-def test_missing_column_and_file(tmp_path: Path) -> None:
+def test_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path, "qof.csv", HEADER.replace(",ccg_listsize", ""))
     raises_at(BadInput, lambda: read_qof_prevalence(path), path=path, line=1, contains="column(s): ccg_listsize")
-    gone = tmp_path / "gone.csv"
-    raises_at(BadInput, lambda: read_qof_prevalence(gone), path=gone, line=None, contains="file not found")

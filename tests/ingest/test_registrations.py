@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,10 +16,9 @@ from ccg_graph.ingest.registrations import (
     read_practice_registrations,
 )
 
-from .helpers import FIXTURES, raises_at, write
+from .helpers import FIXTURES, Load, raises_at, write
 
 REG = "nhs-digital-gp-registrations/"
-Load = Callable[[str], list[Any]]
 
 
 def test_practice_map_2022_01(load: Load) -> None:
@@ -97,9 +94,3 @@ def test_malformed_registrations(tmp_path: Path, old: str, new: str, problem: st
 def test_registrations_missing_count_column(tmp_path: Path) -> None:
     path = write(tmp_path, "reg.csv", REG_HEADER.replace(",NUMBER_OF_PATIENTS", ""))
     raises_at(BadInput, lambda: read_practice_registrations(path), path=path, line=1, contains="NUMBER_OF_PATIENTS")
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "map.csv"
-    for reader in (read_practice_map, read_practice_registrations):
-        raises_at(BadInput, lambda r=reader: r(path), path=path, line=None, contains="file not found")

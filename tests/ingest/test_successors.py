@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from ccg_graph.core.errors import BadInput, MalformedRow
+from ccg_graph.core.errors import MalformedRow
 from ccg_graph.ingest.ods import ccgs_only
 from ccg_graph.ingest.successors import SuccessorRecord, ccg_form_successions, read_successors
 
-from .helpers import raises_at, write
+from .helpers import Load, raises_at, write
 
 SUCC = "ods-ccg/succ_2026.csv"
-Load = Callable[[str], list[Any]]
 
 
 def test_row_count_and_flag(load: Load) -> None:
@@ -61,8 +58,3 @@ def test_ccg_successions(load: Load) -> None:
 def test_malformed(tmp_path: Path, line: str, problem: str) -> None:
     path = write(tmp_path, "succ.csv", '"00D","16C","","20200401","0"\r\n' + line + "\r\n")
     raises_at(MalformedRow, lambda: read_successors(path), path=path, line=2, contains=problem)
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "succ.csv"
-    raises_at(BadInput, lambda: read_successors(path), path=path, line=None, contains="file not found")

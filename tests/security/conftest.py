@@ -19,6 +19,7 @@ import pytest
 from ccg_graph.core.config import Settings
 from ccg_graph.national.build import build
 from tests.faults.conftest import launch
+from tests.stub_http import reply
 
 TOKEN = "hostile-input-token-7c1d"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -41,11 +42,7 @@ def canary() -> Iterator[Canary]:
         def _record(self) -> None:
             seen.append(f"{self.command} {self.path}")
             body = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/n-triples")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            reply(self, 200, body, "application/n-triples")
 
         do_GET = do_POST = do_HEAD = _record
 
@@ -107,3 +104,16 @@ def assert_clear_4xx(response: httpx.Response, *statuses: int) -> None:
     assert message, f"no message in the {response.status_code}: {response.text[:300]}"
     text = response.text
     assert "Traceback" not in text and "/site-packages/" not in text and "/ccg_graph/" not in text, text[:500]
+
+
+def put_graph(client: httpx.Client, graph: str, body: bytes, media: str, *, token: bool = True) -> httpx.Response:
+    """PUT ``body`` (of type ``media``) as graph ``graph`` through the Graph Store Protocol, with the write
+    token unless ``token`` is False."""
+    headers = {"content-type": media, **(AUTH if token else {})}
+    return client.put("/store", params={"graph": graph}, content=body, headers=headers)
+
+
+def post_update(client: httpx.Client, update: str | bytes) -> httpx.Response:
+    """POST a SPARQL update (text is sent as UTF-8) to ``/sparql/update`` with the write token."""
+    body = update.encode() if isinstance(update, str) else update
+    return client.post("/sparql/update", content=body, headers={"content-type": "application/sparql-update", **AUTH})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.security.conftest import AUTH, Canary, assert_clear_4xx, store_state
+from tests.security.conftest import AUTH, Canary, assert_clear_4xx, post_update, put_graph, store_state
 
 TARGETS = ["canary", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", "http://[::1]:9/"]
 
@@ -45,9 +45,7 @@ def test_service_in_an_update(client: httpx.Client, canary: Canary, target: str)
     update = (
         f"INSERT {{ GRAPH <http://e/g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{_target(canary, target)}> {{ ?s ?p ?o }} }}"
     )
-    response = client.post(
-        "/sparql/update", content=update.encode(), headers={"content-type": "application/sparql-update", **AUTH}
-    )
+    response = post_update(client, update)
     assert_clear_4xx(response, 403)
 
 
@@ -58,9 +56,7 @@ def test_load(client: httpx.Client, canary: Canary, target: str) -> None:
         f"LOAD <{_target(canary, target)}>",
         f"LOAD SILENT <{_target(canary, target)}> INTO GRAPH <http://e/g>",
     ):
-        response = client.post(
-            "/sparql/update", content=update.encode(), headers={"content-type": "application/sparql-update", **AUTH}
-        )
+        response = post_update(client, update)
         assert_clear_4xx(response, 403)
 
 
@@ -75,9 +71,7 @@ def test_from_clause_is_not_fetched(client: httpx.Client, canary: Canary) -> Non
 @pytest.mark.usefixtures("unchanged")
 def test_using_clause_is_not_fetched(client: httpx.Client, canary: Canary) -> None:
     update = f"INSERT {{ GRAPH <http://e/g> {{ ?s ?p ?o }} }} USING <{canary.url}/data> WHERE {{ ?s ?p ?o }}"
-    response = client.post(
-        "/sparql/update", content=update.encode(), headers={"content-type": "application/sparql-update", **AUTH}
-    )
+    response = post_update(client, update)
     assert response.status_code == 204  # nothing matched, so nothing changed
     assert response.headers["X-Changes-Added"] == "0"
 
@@ -87,12 +81,7 @@ def test_using_clause_is_not_fetched(client: httpx.Client, canary: Canary) -> No
 def test_jsonld_remote_context(client: httpx.Client, canary: Canary, context: str) -> None:
     url = f"{canary.url}/context.jsonld" if context == "canary" else context
     body = f'{{"@context": "{url}", "@id": "http://example.org/a", "name": "A"}}'.encode()
-    response = client.put(
-        "/store",
-        params={"graph": "http://example.org/jsonld"},
-        content=body,
-        headers={"content-type": "application/ld+json", **AUTH},
-    )
+    response = put_graph(client, "http://example.org/jsonld", body, "application/ld+json")
     assert_clear_4xx(response, 400)
 
 
@@ -105,12 +94,7 @@ def test_xml_external_entity(client: httpx.Client, canary: Canary, entity: str) 
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://example.org/">
   <rdf:Description rdf:about="http://example.org/a"><e:p>&xxe;</e:p></rdf:Description>
 </rdf:RDF>""".encode()
-    response = client.put(
-        "/store",
-        params={"graph": "http://example.org/xxe"},
-        content=body,
-        headers={"content-type": "application/rdf+xml", **AUTH},
-    )
+    response = put_graph(client, "http://example.org/xxe", body, "application/rdf+xml")
     assert_clear_4xx(response, 400)
     assert "root:" not in response.text
 
@@ -120,12 +104,7 @@ def test_xml_parameter_entity(client: httpx.Client, canary: Canary) -> None:
     body = f"""<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [ <!ENTITY % remote SYSTEM "{canary.url}/dtd"> %remote; ]>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>""".encode()
-    response = client.put(
-        "/store",
-        params={"graph": "http://example.org/xxe"},
-        content=body,
-        headers={"content-type": "application/rdf+xml", **AUTH},
-    )
+    response = put_graph(client, "http://example.org/xxe", body, "application/rdf+xml")
     assert_clear_4xx(response, 400)
 
 
@@ -137,12 +116,7 @@ def test_billion_laughs(client: httpx.Client) -> None:
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://example.org/">
   <rdf:Description rdf:about="http://example.org/a"><e:p>&l9;</e:p></rdf:Description>
 </rdf:RDF>""".encode()
-    response = client.put(
-        "/store",
-        params={"graph": "http://example.org/laughs"},
-        content=body,
-        headers={"content-type": "application/rdf+xml", **AUTH},
-    )
+    response = put_graph(client, "http://example.org/laughs", body, "application/rdf+xml")
     assert_clear_4xx(response, 400)
 
 
@@ -157,9 +131,7 @@ def test_owl_imports_is_data_not_a_fetch(client: httpx.Client, canary: Canary) -
     quads, _ = store_state(client)
     graph = "http://example.org/imports"
     body = f"<http://example.org/onto> <http://www.w3.org/2002/07/owl#imports> <{canary.url}/onto.ttl> .".encode()
-    response = client.put(
-        "/store", params={"graph": graph}, content=body, headers={"content-type": "application/n-triples", **AUTH}
-    )
+    response = put_graph(client, graph, body, "application/n-triples")
     assert response.status_code == 201, response.text
     assert store_state(client)[0] == quads + 1 + 2
     assert client.delete("/store", params={"graph": graph}, headers=AUTH).status_code == 204
