@@ -38,7 +38,9 @@ class Store(ABC):
     What a backend can do beyond the interface is said by its capabilities, not by its class, so callers
     never ask ``isinstance``: `keeps_history` (each commit is a release of the build, recorded in its
     `ReleaseLog` with its RDF Patch), `opens_read_only` (another process can open it read-only at
-    `read_only_path()`, so queries can run in worker processes that can be stopped).
+    `read_only_path()`, so queries can run in worker processes that can be stopped), `generation_is_exact`
+    (its `generation` names the data exactly, so answers can be cached by it) and `local_directory()` (the
+    folder on this machine holding the data being served, for indexes kept beside it).
     """
 
     keeps_history: ClassVar[bool] = False
@@ -47,6 +49,17 @@ class Store(ABC):
     def read_only_path(self) -> Path:
         """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
         raise TypeError(f"a {type(self).__name__} cannot be opened read-only by another process")
+
+    @property
+    def generation_is_exact(self) -> bool:
+        """Does `generation` change whenever the data does? Not for a store that others can write behind this
+        process's back (a remote server, a store directory opened in place), whose answers must be
+        fingerprinted instead (`ccg_graph.api.caching`)."""
+        return False
+
+    def local_directory(self) -> Path | None:
+        """The directory on this machine holding the data being served (None: in memory, or elsewhere)."""
+        return None
 
     @abstractmethod
     def query(

@@ -135,6 +135,14 @@ class EmbeddedStore(Store):
     def generation(self) -> str:
         return f"memory/{self._revision}" if self.path is None else str(self.path)
 
+    @property
+    def generation_is_exact(self) -> bool:
+        """In memory, every write goes through `commit`, which counts it; a directory may be written by others."""
+        return self.path is None
+
+    def local_directory(self) -> Path | None:
+        return self.path
+
     def flush(self) -> None:
         if self.path is not None and not self.read_only:
             self._store.flush()

@@ -231,6 +231,14 @@ class PublishedStore(Store):
         return self.path
 
     @property
+    def generation_is_exact(self) -> bool:
+        """Every generation is immutable once published, and each write publishes a new one."""
+        return True
+
+    def local_directory(self) -> Path | None:
+        return self.path
+
+    @property
     def generation(self) -> str:
         """A name for the published generation, stable until the next write (used in ETags)."""
         self.refresh()
