@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -25,7 +24,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import CCGGraphError, Forbidden
-from ccg_graph.store.base import Store
+from ccg_graph.store.base import ChangeGate, Hook, Quads
 from ccg_graph.store.published import (
     KEEP_GENERATIONS,
     MIN_RETIRED_SECONDS,
@@ -150,11 +149,11 @@ class ReplicaStore(PublishedStore):
 
     def commit(
         self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
+        added: Quads,
+        removed: Quads,
         *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        validate: ChangeGate | None = None,
+        before_publish: Hook | None = None,
     ) -> str:
         raise ReplicaReadOnly(self.record().primary)
 

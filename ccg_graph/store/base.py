@@ -6,13 +6,32 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypedDict, Unpack
 
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import Forbidden
 from ccg_graph.core.terms import plain_object, plain_subject
 from ccg_graph.sparql.lexer import QueryForm
+
+#: The terms of a quad pattern, as `Store.quads_for_pattern` takes them; `None` matches anything.
+SubjectPattern = ox.NamedNode | ox.BlankNode | None
+PredicatePattern = ox.NamedNode | None
+ObjectPattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
+GraphPattern = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None
+#: The quads a commit adds or removes.
+Quads = Iterable[ox.Quad]
+#: A commit's `before_publish` hook: called with the new release's name, its data durable, before publishing.
+Hook = Callable[[str], None]
+
+
+class QueryOptions(TypedDict, total=False):
+    """The keyword arguments of `Store.query`, every one optional."""
+
+    bindings: Mapping[str, ox.NamedNode | ox.Literal] | None  # variables bound to terms (`sparql.binding`)
+    default_graph_uris: Iterable[str] | None  # the protocol's default-graph-uri: the default graph's graphs
+    named_graph_uris: Iterable[str] | None  # the protocol's named-graph-uri: the graphs GRAPH ?g sees
+    base_iri: str | None  # relative IRIs in the query resolve against it
 
 
 @dataclass
@@ -62,27 +81,15 @@ class Store(ABC):
         return None
 
     @abstractmethod
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graph_uris: Iterable[str] | None = None,
-        named_graph_uris: Iterable[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.sparql.binding`).
-
-        Relative IRIs in the query resolve against `base_iri` when one is given.
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+        """Run a SPARQL query with `options` (`QueryOptions`): `bindings` bind variables to RDF terms (see
+        `ccg_graph.sparql.binding`), the graph IRIs name the dataset as the protocol does, and relative IRIs
+        in the query resolve against `base_iri` when one is given.
         """
 
     @abstractmethod
     def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+        self, subject: SubjectPattern, predicate: PredicatePattern, object: ObjectPattern, graph: GraphPattern
     ) -> Iterator[ox.Quad]:
         """The quads matching a pattern; `None` matches anything (for `graph`: any graph, default included)."""
 
@@ -103,11 +110,11 @@ class Store(ABC):
 
     def commit(
         self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
+        added: Quads,
+        removed: Quads,
         *,
         validate: ChangeGate | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        before_publish: Hook | None = None,
     ) -> str:
         """Apply a change atomically after `validate` accepts it; returns the new release's name."""
         raise Forbidden(f"{type(self).__name__} is read-only: writes are not possible on this store")

@@ -37,7 +37,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Literal
+from typing import Literal, Unpack
 
 import httpx
 import pyoxigraph as ox
@@ -47,7 +47,18 @@ from ccg_graph.core.terms import plain_object, plain_subject
 from ccg_graph.rdf import media_types as mt
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset, query_form
-from ccg_graph.store.base import ChangeGate, QueryResult, Store
+from ccg_graph.store.base import (
+    ChangeGate,
+    GraphPattern,
+    Hook,
+    ObjectPattern,
+    PredicatePattern,
+    Quads,
+    QueryOptions,
+    QueryResult,
+    Store,
+    SubjectPattern,
+)
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
 DEFAULT_GRAPH = "urn:ccg-graph:store:default-graph"
@@ -294,24 +305,19 @@ class SparqlStore(Store):
             graphs = [DEFAULT_GRAPH]
         return {"default-graph-uri": graphs, "named-graph-uri": [g for g in graphs if g != DEFAULT_GRAPH]}
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graph_uris: Iterable[str] | None = None,
-        named_graph_uris: Iterable[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
         try:
-            text = bind_values(sparql, bindings or {})
+            text = bind_values(sparql, options.get("bindings") or {})
         except ValueError as err:
             raise BadQuery(str(err)) from err
+        base_iri = options.get("base_iri")
         if base_iri:
             # A BASE of the query's own, later in the prologue, still wins, as it would on the server.
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         form = query_form(text)
-        params = self._dataset(text, list(default_graph_uris or ()), list(named_graph_uris or ()))
+        params = self._dataset(
+            text, list(options.get("default_graph_uris") or ()), list(options.get("named_graph_uris") or ())
+        )
         response = self._post_query(text, params, _ACCEPT[form], stream=True)
         media = self._media(response)
         reader = io.BufferedReader(_ResponseReader(response))
@@ -351,11 +357,7 @@ class SparqlStore(Store):
         return " ".join(parts), filters
 
     def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: GraphTerm | None,
+        self, subject: SubjectPattern, predicate: PredicatePattern, object: ObjectPattern, graph: GraphPattern
     ) -> Iterator[ox.Quad]:
         pattern = self._pattern(subject, predicate, object)
         if pattern is None:
@@ -506,11 +508,11 @@ class SparqlStore(Store):
 
     def commit(
         self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
+        added: Quads,
+        removed: Quads,
         *,
         validate: ChangeGate | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        before_publish: Hook | None = None,
     ) -> str:
         """Apply a change as one SPARQL Update request: the server applies all of it or none of it.
 
