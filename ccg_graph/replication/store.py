@@ -17,6 +17,8 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -24,7 +26,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import CCGGraphError, Forbidden
-from ccg_graph.store.base import ChangeGate, Hook, Quads
+from ccg_graph.store.base import ChangeGate, Hook, Quads, Store
 from ccg_graph.store.published import (
     KEEP_GENERATIONS,
     MIN_RETIRED_SECONDS,
@@ -156,6 +158,11 @@ class ReplicaStore(PublishedStore):
         before_publish: Hook | None = None,
     ) -> str:
         raise ReplicaReadOnly(self.record().primary)
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        raise ReplicaReadOnly(self.record().primary)
+        yield self  # the generator a context manager needs; never reached
 
     def apply_release(
         self, release: str, generation: str, added: list[ox.Quad], removed: list[ox.Quad], last_modified: int | None

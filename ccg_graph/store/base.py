@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypedDict, Unpack
@@ -11,14 +12,16 @@ from typing import ClassVar, TypedDict, Unpack
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import Forbidden
-from ccg_graph.core.terms import plain_object, plain_subject
+from ccg_graph.core.terms import (
+    GraphPattern,
+    ObjectPattern,
+    PredicatePattern,
+    SubjectPattern,
+    plain_object,
+    plain_subject,
+)
 from ccg_graph.sparql.lexer import QueryForm
 
-#: The terms of a quad pattern, as `Store.quads_for_pattern` takes them; `None` matches anything.
-SubjectPattern = ox.NamedNode | ox.BlankNode | None
-PredicatePattern = ox.NamedNode | None
-ObjectPattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
-GraphPattern = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None
 #: The quads a commit adds or removes.
 Quads = Iterable[ox.Quad]
 #: A commit's `before_publish` hook: called with the new release's name, its data durable, before publishing.
@@ -116,8 +119,21 @@ class Store(ABC):
         validate: ChangeGate | None = None,
         before_publish: Hook | None = None,
     ) -> str:
-        """Apply a change atomically after `validate` accepts it; returns the new release's name."""
+        """Apply a change atomically after `validate` accepts it; returns the new release's name.
+
+        `before_publish` is called with the new release's name once its data is durable and before anyone
+        can read it; if it raises, nothing is published.
+        """
         raise Forbidden(f"{type(self).__name__} is read-only: writes are not possible on this store")
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Hold this store's writer lock for a block, yielding the store as it is: a change checked against
+        it and committed inside the block meets no other write in between (a writer checks, then commits,
+        instead of handing its check to `commit`). Re-entrant in the thread that holds it.
+        """
+        raise Forbidden(f"{type(self).__name__} is read-only: writes are not possible on this store")
+        yield self  # the generator a context manager needs; never reached
 
     @property
     def generation(self) -> str:

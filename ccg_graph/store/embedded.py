@@ -6,27 +6,19 @@ one to two orders of magnitude faster than rdflib's in-memory graph, which is wh
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Unpack
 
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import BadInput, BadQuery, NotFound
+from ccg_graph.core.terms import GraphPattern, ObjectPattern, PredicatePattern, SubjectPattern
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset
-from ccg_graph.store.base import (
-    ChangeGate,
-    GraphPattern,
-    Hook,
-    ObjectPattern,
-    PredicatePattern,
-    Quads,
-    QueryOptions,
-    QueryResult,
-    Store,
-    SubjectPattern,
-)
+from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 from ccg_graph.store.extensions import functions_for
 
 
@@ -48,6 +40,7 @@ class EmbeddedStore(Store):
         self.path = path
         self.read_only = read_only
         self._revision = 0
+        self._write_lock = threading.RLock()
         if path is None:
             self._store = ox.Store()
         elif read_only:
@@ -124,14 +117,24 @@ class EmbeddedStore(Store):
         if self.read_only:
             return super().commit(added, removed, validate=validate, before_publish=before_publish)
         added, removed = list(added), list(removed)
-        if validate is not None:
-            validate(self, added, removed)
-        self._revision += 1
-        name = f"memory/{self._revision}"
-        if before_publish is not None:
-            before_publish(name)
-        apply_change(self._store, added, removed)
-        return name
+        with self._write_lock:
+            if validate is not None:
+                validate(self, added, removed)
+            self._revision += 1
+            name = f"memory/{self._revision}"
+            if before_publish is not None:
+                before_publish(name)
+            apply_change(self._store, added, removed)
+            return name
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        if self.read_only:
+            with super().writing():
+                yield self
+            return
+        with self._write_lock:
+            yield self
 
     @property
     def generation(self) -> str:

@@ -39,18 +39,8 @@ from typing import TextIO, Unpack
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import InsufficientStorage, NotFound, WriterBusy
-from ccg_graph.store.base import (
-    ChangeGate,
-    GraphPattern,
-    Hook,
-    ObjectPattern,
-    PredicatePattern,
-    Quads,
-    QueryOptions,
-    QueryResult,
-    Store,
-    SubjectPattern,
-)
+from ccg_graph.core.terms import GraphPattern, ObjectPattern, PredicatePattern, SubjectPattern
+from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
 POINTER = "CURRENT"
@@ -280,6 +270,12 @@ class PublishedStore(Store):
     def _writer_lock(self) -> Iterator[None]:
         with writer_lock(self.root, self.write_wait_seconds), self._lock:
             yield
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The writer lock across processes (``write.lock``) and threads; yields the published generation."""
+        with self._writer_lock():
+            yield self.refresh()
 
     def commit(
         self,

@@ -43,22 +43,18 @@ import httpx
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import BadInput, BadQuery, QueryTimeout, StoreUnavailable
-from ccg_graph.core.terms import plain_object, plain_subject
+from ccg_graph.core.terms import (
+    GraphPattern,
+    ObjectPattern,
+    PredicatePattern,
+    SubjectPattern,
+    plain_object,
+    plain_subject,
+)
 from ccg_graph.rdf import media_types as mt
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset, query_form
-from ccg_graph.store.base import (
-    ChangeGate,
-    GraphPattern,
-    Hook,
-    ObjectPattern,
-    PredicatePattern,
-    Quads,
-    QueryOptions,
-    QueryResult,
-    Store,
-    SubjectPattern,
-)
+from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
 DEFAULT_GRAPH = "urn:ccg-graph:store:default-graph"
@@ -187,7 +183,7 @@ class SparqlStore(Store):
         self.union = union
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()  # re-entrant: `commit` inside `writing`
         self._registry: tuple[float, list[str]] | None = None
 
     @classmethod
@@ -505,6 +501,12 @@ class SparqlStore(Store):
         )
         operations += self._generation_operations(name)
         return " ;\n".join(operations)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Writers in this process take turns (see `commit` for writers in other processes)."""
+        with self._write_lock:
+            yield self
 
     def commit(
         self,

@@ -7,6 +7,7 @@ core build), and with known facts of that data, so a backend that answers differ
 from __future__ import annotations
 
 import gzip
+import threading
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -245,3 +246,28 @@ def test_the_capabilities_of_each_backend(store: Store, request: pytest.FixtureR
     }[backend]
     said = (store.keeps_history, store.opens_read_only, store.generation_is_exact, store.local_directory() is not None)
     assert said == promised
+
+
+def test_writing_holds_other_writers_off_and_lets_its_own_commit_in(store: Store) -> None:
+    """A writer checks the store `writing()` yields, then commits inside the block: no write lands between."""
+    quad = ox.Quad(ox.NamedNode(EX + "writing"), RDFS_LABEL, ox.Literal("w"), ox.NamedNode(EX + "writing-g"))
+    order: list[str] = []
+    entered = threading.Event()
+
+    def second_writer() -> None:
+        entered.set()
+        with store.writing():
+            order.append("second")
+
+    with store.writing() as current:
+        assert not current.contains(quad)
+        other = threading.Thread(target=second_writer)
+        other.start()
+        assert entered.wait(10)
+        other.join(0.5)  # it must still be waiting for the lock
+        store.commit([quad], [])  # re-entrant: the holder's own commit goes in
+        order.append("first")
+    other.join(10)
+    assert order == ["first", "second"]
+    assert store.contains(quad)
+    store.commit([], [quad])

@@ -57,13 +57,10 @@ def make_job(
     named_graph_uris: tuple[str, ...] = (),
     base_iri: str | None = None,
 ) -> QueryJob:
+    """The job for `query`: what the request asks (in `QueryJob`'s field order), and the deployment's limits."""
+    asked = (query, accept, format_override, default_graph_uris, named_graph_uris, base_iri)
     return QueryJob(
-        query=query,
-        accept=accept,
-        format_override=format_override,
-        default_graph_uris=default_graph_uris,
-        named_graph_uris=named_graph_uris,
-        base_iri=base_iri,
+        *asked,
         row_cap=settings.max_result_rows,
         service_allow=settings.service_allow_list,
         service_timeout=settings.query_timeout,
