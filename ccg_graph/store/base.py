@@ -11,15 +11,9 @@ from typing import ClassVar, TypedDict, Unpack
 
 import pyoxigraph as ox
 
+from ccg_graph.core import terms
 from ccg_graph.core.errors import Forbidden
-from ccg_graph.core.terms import (
-    GraphPattern,
-    ObjectPattern,
-    PredicatePattern,
-    SubjectPattern,
-    plain_object,
-    plain_subject,
-)
+from ccg_graph.core.terms import GraphPattern, ObjectPattern, PredicatePattern, SubjectPattern
 from ccg_graph.sparql.lexer import QueryForm
 
 #: The quads a commit adds or removes.
@@ -99,7 +93,7 @@ class Store(ABC):
     def contains(self, quad: ox.Quad) -> bool:
         """Is this exact quad in the store?"""
         pattern = self.quads_for_pattern(
-            plain_subject(quad.subject), quad.predicate, plain_object(quad.object), quad.graph_name
+            terms.plain_subject(quad.subject), quad.predicate, terms.plain_object(quad.object), quad.graph_name
         )
         return next(iter(pattern), None) is not None
 
