@@ -150,12 +150,7 @@ class ReplicaStore(PublishedStore):
         return self.record().release
 
     def commit(
-        self,
-        added: Quads,
-        removed: Quads,
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Hook | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         raise ReplicaReadOnly(self.record().primary)
 

@@ -106,12 +106,7 @@ class Store(ABC):
         """The number of quads."""
 
     def commit(
-        self,
-        added: Quads,
-        removed: Quads,
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Hook | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Apply a change atomically after `validate` accepts it; returns the new release's name.
 

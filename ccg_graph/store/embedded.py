@@ -106,12 +106,7 @@ class EmbeddedStore(Store):
         return len(self._store)
 
     def commit(
-        self,
-        added: Quads,
-        removed: Quads,
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Hook | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Apply a change to this store in place (in-memory stores in tests; the server uses `PublishedStore`)."""
         if self.read_only:

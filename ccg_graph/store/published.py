@@ -278,12 +278,7 @@ class PublishedStore(Store):
             yield self.refresh()
 
     def commit(
-        self,
-        added: Quads,
-        removed: Quads,
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Hook | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Publish a new generation with `removed` taken out and `added` put in; returns its name.
 

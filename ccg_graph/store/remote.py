@@ -509,12 +509,7 @@ class SparqlStore(Store):
             yield self
 
     def commit(
-        self,
-        added: Quads,
-        removed: Quads,
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Hook | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Apply a change as one SPARQL Update request: the server applies all of it or none of it.
 
