@@ -23,8 +23,7 @@ from dataclasses import dataclass
 import anyio
 from fastapi import Request
 
-from ccg_graph.store import EmbeddedStore, Store
-from ccg_graph.store.published import PublishedStore
+from ccg_graph.store import Store
 
 CACHE_HEADER = "X-Cache"
 
@@ -92,7 +91,7 @@ def answer_cache(request: Request) -> AnswerCache | None:
 
 def exact_release(store: Store) -> str | None:
     """The store's release when the store itself knows it exactly (on disk or in this process)."""
-    if isinstance(store, PublishedStore) or (isinstance(store, EmbeddedStore) and store.path is None):
+    if store.generation_is_exact:
         return store.generation
     return None
 

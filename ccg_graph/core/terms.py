@@ -22,6 +22,12 @@ OxSubject = ox.NamedNode | ox.BlankNode
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 RdflibTerm = URIRef | BNode | Literal
 
+#: The terms of a quad pattern, as `Store.quads_for_pattern` takes them; `None` matches anything.
+SubjectPattern = ox.NamedNode | ox.BlankNode | None
+PredicatePattern = ox.NamedNode | None
+ObjectPattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
+GraphPattern = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None
+
 
 def plain_subject(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> OxSubject:
     """A quad's subject as an IRI or blank node; a quoted triple (RDF-star) is refused."""

@@ -1,4 +1,8 @@
-"""The bytes that cross the socket between the server and a query worker.
+"""What crosses the socket between the server and a query worker: the messages, and their bytes.
+
+The server sends a `QueryJob`; the worker answers with one `Complete`, or a `Head`, byte chunks and `END`,
+or a `Failure` (see `worker.evaluate`). They are defined here, beside their framing, so both ends import
+them from one module that neither end's code lives in (the worker runs as ``__main__``).
 
 Every message is one frame: a 4-byte big-endian length, then a one-byte tag and the payload. The job going
 to the worker is pickled (a small dataclass, a few microseconds); the answers coming back are raw bytes
@@ -12,9 +16,63 @@ from __future__ import annotations
 import json
 import pickle
 import struct
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from ccg_graph.execution.evaluate import END, Complete, Failure, Head, QueryJob
+from ccg_graph.core.errors import CCGGraphError
+
+END = "end"
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything a worker needs to answer one query; picklable, so it can cross a process boundary."""
+
+    query: str
+    accept: str | None = None
+    format_override: str | None = None
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
+    row_cap: int = 100_000
+    service_allow: tuple[str, ...] = ()
+    service_timeout: float = 30.0
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Head:
+    media_type: str
+    truncated: bool
+    rows: int | None  # solutions or triples returned; None for ASK
+
+
+@dataclass(frozen=True)
+class Complete:
+    head: Head
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error raised while evaluating, carried back to the server as data."""
+
+    error_type: str
+    message: str
+    http_status: int
+
+    def to_exception(self) -> QueryFailed:
+        return QueryFailed(self.error_type, self.message, self.http_status)
+
+
+class QueryFailed(CCGGraphError):
+    """A `Failure` raised again on the server side, keeping the original error's name and status."""
+
+    def __init__(self, error_type: str, message: str, http_status: int) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.http_status = http_status
+
 
 LENGTH = struct.Struct("!I")
 _HEAD = struct.Struct("!?qH")  # truncated, rows (-1 for none), length of the media type

@@ -25,8 +25,18 @@ from typing import Protocol
 import anyio
 
 from ccg_graph.core.errors import QueryTimeout, ServerBusy
-from ccg_graph.execution.evaluate import END, Complete, Failure, Head, QueryJob, evaluate
-from ccg_graph.execution.framing import Message, decode_message, encode_job, read_frame
+from ccg_graph.execution.framing import (
+    END,
+    Complete,
+    Failure,
+    Head,
+    Message,
+    QueryJob,
+    decode_message,
+    encode_job,
+    read_frame,
+)
+from ccg_graph.execution.worker import evaluate
 from ccg_graph.store.base import Store
 
 

@@ -1,9 +1,14 @@
-"""The query worker process: opens the published store read-only and answers jobs sent down a socket.
+"""The query worker: evaluates one job and turns its answer into HTTP-ready messages, in its own process.
 
 A worker is a separate process because pyoxigraph cannot be interrupted while it evaluates (a sort or an
 aggregate runs to its end): the only way to stop a runaway query is to stop the process running it. The
-pool kills a worker whose query passes its time limit and starts a fresh one. Messages are framed as in
-`framing`.
+pool (`pool`) kills a worker whose query passes its time limit and starts a fresh one. `worker_main` is the
+process's loop: it opens the published store read-only and answers the jobs sent down its socket, framed
+as in `framing`. `evaluate` is what it runs for each job; the pool's thread executor runs it in-process for
+stores another process cannot open. It yields one `Complete` message for answers smaller than
+`INLINE_BYTES`, or a `Head` followed by byte chunks and `END` for larger ones, so the server can stream them.
+
+(`ccg_graph.execution.evaluate`, where `evaluate` used to live, is this module under its old name.)
 """
 
 from __future__ import annotations
@@ -12,11 +17,122 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
-from ccg_graph.execution.evaluate import evaluate
-from ccg_graph.execution.framing import LENGTH, decode_job, encode_message
+from ccg_graph.core.errors import CCGGraphError
+from ccg_graph.execution.framing import (
+    END,
+    LENGTH,
+    Complete,
+    Failure,
+    Head,
+    QueryFailed,
+    QueryJob,
+    decode_job,
+    encode_message,
+)
+from ccg_graph.execution.native import CappedSolutionsWriter, RowCapReached
+from ccg_graph.rdf import media_types
+from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
+from ccg_graph.rdf.results import write_boolean, write_solutions, write_triples
+from ccg_graph.sparql.federation import inline_services
+from ccg_graph.store.base import QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore
+
+__all__ = ["END", "INLINE_BYTES", "Complete", "Failure", "Head", "QueryFailed", "QueryJob", "evaluate", "worker_main"]
+
+INLINE_BYTES = 1 << 20
+LARGE = "large"  # from `_messages`: what follows is larger than INLINE_BYTES
+
+
+def _charset(media: str) -> str:
+    textual = media.startswith("text/") or "json" in media or "xml" in media or media == media_types.TRIG
+    return media + "; charset=utf-8" if textual else media
+
+
+def _run(store: Store, job: QueryJob) -> QueryResult:
+    """The one place a job's query is evaluated."""
+    text = inline_services(job.query, job.service_allow, job.service_timeout)
+    return store.query(
+        text,
+        default_graph_uris=job.default_graph_uris,
+        named_graph_uris=job.named_graph_uris,
+        base_iri=job.base_iri,
+    )
+
+
+def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes | str]:
+    result = _run(store, job)
+    if result.triples is not None:
+        media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, media_types.TURTLE)
+        triples = list(islice(result.triples, job.row_cap + 1))
+        truncated = len(triples) > job.row_cap
+        del triples[job.row_cap :]
+        yield Head(_charset(media), truncated, len(triples))
+        yield write_triples(GRAPH_FORMATS[media][1], triples, job.prefixes)
+        return
+    media = negotiate(job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, media_types.SPARQL_RESULTS_JSON)
+    short = RESULT_FORMATS[media][0].short
+    if result.solutions is None:
+        assert result.boolean is not None
+        yield Head(_charset(media), False, None)
+        yield write_boolean(short, result.boolean)
+        return
+    native = CappedSolutionsWriter(short, job.row_cap, INLINE_BYTES)
+    try:
+        result.solutions.serialize(native, RESULT_FORMATS[media][1])  # type: ignore[arg-type]  # a binary writer
+    except (RowCapReached, OSError):
+        native.close()
+        if not native.capped:
+            raise
+        # Past the cap: evaluated again and written row by row, so the answer stops exactly at the cap.
+        result = _run(store, job)
+        assert result.solutions is not None
+    else:
+        yield Head(_charset(media), False, native.rows)
+        if native.spilled:
+            yield LARGE  # the answer is on disk: stream it rather than hold it all in memory
+        yield from native.chunks()
+        return
+    variables = [v.value for v in result.solutions.variables]
+    rows = [tuple(solution) for solution in islice(result.solutions, job.row_cap + 1)]
+    truncated = len(rows) > job.row_cap
+    del rows[job.row_cap :]
+    yield Head(_charset(media), truncated, len(rows))
+    yield from write_solutions(short, variables, rows)
+
+
+def evaluate(store: Store, job: QueryJob) -> Iterator[Complete | Head | bytes | Failure | str]:
+    """The messages answering `job`: `Complete`, or `Head`, chunks and `END`; or a `Failure`."""
+    try:
+        messages = _messages(store, job)
+        head = next(messages)
+        assert isinstance(head, Head)
+        buffered: list[bytes] = []
+        size = 0
+        for chunk in messages:
+            if chunk == LARGE:
+                break
+            assert isinstance(chunk, bytes)
+            buffered.append(chunk)
+            size += len(chunk)
+            if size > INLINE_BYTES:
+                break
+        else:
+            yield Complete(head, b"".join(buffered))
+            return
+        yield head
+        yield from buffered
+        yield from messages
+        yield END
+    except CCGGraphError as err:
+        yield Failure(type(err).__name__, str(err), err.http_status)
+    except (SyntaxError, ValueError) as err:
+        yield Failure("BadQuery", str(err), 400)
+    except OSError as err:
+        yield Failure("StoreError", f"the store could not answer: {err}", 503)
 
 
 def _read_exactly(sock: socket.socket, size: int) -> bytes | None:

@@ -27,14 +27,7 @@ COLOURINGS = ("region", "ended")
 
 def store_location(store: Store) -> Path | None:
     """The directory of the store generation being served, when the store is on this machine."""
-    from ccg_graph.store.embedded import EmbeddedStore
-    from ccg_graph.store.published import PublishedStore
-
-    if isinstance(store, PublishedStore):
-        return store.root / store.generation
-    if isinstance(store, EmbeddedStore):
-        return store.path
-    return None
+    return store.local_directory()
 
 
 def search_index(store: Store) -> SearchIndex:

@@ -17,7 +17,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -25,7 +26,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import CCGGraphError, Forbidden
-from ccg_graph.store.base import Store
+from ccg_graph.store.base import ChangeGate, Hook, Quads, Store
 from ccg_graph.store.published import (
     KEEP_GENERATIONS,
     MIN_RETIRED_SECONDS,
@@ -149,14 +150,14 @@ class ReplicaStore(PublishedStore):
         return self.record().release
 
     def commit(
-        self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
-        *,
-        validate: Callable[[Store, list[ox.Quad], list[ox.Quad]], None] | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         raise ReplicaReadOnly(self.record().primary)
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        raise ReplicaReadOnly(self.record().primary)
+        yield self  # the generator a context manager needs; never reached
 
     def apply_release(
         self, release: str, generation: str, added: list[ox.Quad], removed: list[ox.Quad], last_modified: int | None

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypedDict, Unpack
 
 import pyoxigraph as ox
 
+from ccg_graph.core import terms
 from ccg_graph.core.errors import Forbidden
-from ccg_graph.core.terms import plain_object, plain_subject
+from ccg_graph.core.terms import GraphPattern, ObjectPattern, PredicatePattern, SubjectPattern
 from ccg_graph.sparql.lexer import QueryForm
+
+#: The quads a commit adds or removes.
+Quads = Iterable[ox.Quad]
+#: A commit's `before_publish` hook: called with the new release's name, its data durable, before publishing.
+Hook = Callable[[str], None]
+
+
+class QueryOptions(TypedDict, total=False):
+    """The keyword arguments of `Store.query`, every one optional."""
+
+    bindings: Mapping[str, ox.NamedNode | ox.Literal] | None  # variables bound to terms (`sparql.binding`)
+    default_graph_uris: Iterable[str] | None  # the protocol's default-graph-uri: the default graph's graphs
+    named_graph_uris: Iterable[str] | None  # the protocol's named-graph-uri: the graphs GRAPH ?g sees
+    base_iri: str | None  # relative IRIs in the query resolve against it
 
 
 @dataclass
@@ -38,7 +54,9 @@ class Store(ABC):
     What a backend can do beyond the interface is said by its capabilities, not by its class, so callers
     never ask ``isinstance``: `keeps_history` (each commit is a release of the build, recorded in its
     `ReleaseLog` with its RDF Patch), `opens_read_only` (another process can open it read-only at
-    `read_only_path()`, so queries can run in worker processes that can be stopped).
+    `read_only_path()`, so queries can run in worker processes that can be stopped), `generation_is_exact`
+    (its `generation` names the data exactly, so answers can be cached by it) and `local_directory()` (the
+    folder on this machine holding the data being served, for indexes kept beside it).
     """
 
     keeps_history: ClassVar[bool] = False
@@ -48,35 +66,34 @@ class Store(ABC):
         """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
         raise TypeError(f"a {type(self).__name__} cannot be opened read-only by another process")
 
-    @abstractmethod
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graph_uris: Iterable[str] | None = None,
-        named_graph_uris: Iterable[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """Run a SPARQL query; `bindings` bind variables to RDF terms (see `ccg_graph.sparql.binding`).
+    @property
+    def generation_is_exact(self) -> bool:
+        """Does `generation` change whenever the data does? Not for a store that others can write behind this
+        process's back (a remote server, a store directory opened in place), whose answers must be
+        fingerprinted instead (`ccg_graph.api.caching`)."""
+        return False
 
-        Relative IRIs in the query resolve against `base_iri` when one is given.
+    def local_directory(self) -> Path | None:
+        """The directory on this machine holding the data being served (None: in memory, or elsewhere)."""
+        return None
+
+    @abstractmethod
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+        """Run a SPARQL query with `options` (`QueryOptions`): `bindings` bind variables to RDF terms (see
+        `ccg_graph.sparql.binding`), the graph IRIs name the dataset as the protocol does, and relative IRIs
+        in the query resolve against `base_iri` when one is given.
         """
 
     @abstractmethod
     def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+        self, subject: SubjectPattern, predicate: PredicatePattern, object: ObjectPattern, graph: GraphPattern
     ) -> Iterator[ox.Quad]:
         """The quads matching a pattern; `None` matches anything (for `graph`: any graph, default included)."""
 
     def contains(self, quad: ox.Quad) -> bool:
         """Is this exact quad in the store?"""
         pattern = self.quads_for_pattern(
-            plain_subject(quad.subject), quad.predicate, plain_object(quad.object), quad.graph_name
+            terms.plain_subject(quad.subject), quad.predicate, terms.plain_object(quad.object), quad.graph_name
         )
         return next(iter(pattern), None) is not None
 
@@ -89,15 +106,23 @@ class Store(ABC):
         """The number of quads."""
 
     def commit(
-        self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
-        """Apply a change atomically after `validate` accepts it; returns the new release's name."""
+        """Apply a change atomically after `validate` accepts it; returns the new release's name.
+
+        `before_publish` is called with the new release's name once its data is durable and before anyone
+        can read it; if it raises, nothing is published.
+        """
         raise Forbidden(f"{type(self).__name__} is read-only: writes are not possible on this store")
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Hold this store's writer lock for a block, yielding the store as it is: a change checked against
+        it and committed inside the block meets no other write in between (a writer checks, then commits,
+        instead of handing its check to `commit`). Re-entrant in the thread that holds it.
+        """
+        raise Forbidden(f"{type(self).__name__} is read-only: writes are not possible on this store")
+        yield self  # the generator a context manager needs; never reached
 
     @property
     def generation(self) -> str:

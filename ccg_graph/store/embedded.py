@@ -6,15 +6,19 @@ one to two orders of magnitude faster than rdflib's in-memory graph, which is wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Unpack
 
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import BadInput, BadQuery, NotFound
+from ccg_graph.core.terms import GraphPattern, ObjectPattern, PredicatePattern, SubjectPattern
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset
-from ccg_graph.store.base import ChangeGate, QueryResult, Store
+from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 from ccg_graph.store.extensions import functions_for
 
 
@@ -36,6 +40,7 @@ class EmbeddedStore(Store):
         self.path = path
         self.read_only = read_only
         self._revision = 0
+        self._write_lock = threading.RLock()
         if path is None:
             self._store = ox.Store()
         elif read_only:
@@ -48,24 +53,18 @@ class EmbeddedStore(Store):
         """The pyoxigraph store itself, for bulk operations that have no place in the interface."""
         return self._store
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graph_uris: Iterable[str] | None = None,
-        named_graph_uris: Iterable[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
         default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-            ox.NamedNode(g) for g in default_graph_uris or ()
+            ox.NamedNode(g) for g in options.get("default_graph_uris") or ()
         ]
-        named_graphs: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in named_graph_uris or ()]
+        named_graphs: list[ox.NamedNode | ox.BlankNode] = [
+            ox.NamedNode(g) for g in options.get("named_graph_uris") or ()
+        ]
         try:
-            text = bind_values(sparql, bindings or {})
+            text = bind_values(sparql, options.get("bindings") or {})
             answer = self._store.query(
                 text,
-                base_iri=base_iri,
+                base_iri=options.get("base_iri"),
                 use_default_graph_as_union=not default_graphs and not names_its_dataset(text),
                 default_graph=default_graphs or None,
                 named_graphs=named_graphs or None,
@@ -93,11 +92,7 @@ class EmbeddedStore(Store):
             raise BadInput(f"cannot parse: {err}", path=path) from err
 
     def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+        self, subject: SubjectPattern, predicate: PredicatePattern, object: ObjectPattern, graph: GraphPattern
     ) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
 
@@ -111,29 +106,42 @@ class EmbeddedStore(Store):
         return len(self._store)
 
     def commit(
-        self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Apply a change to this store in place (in-memory stores in tests; the server uses `PublishedStore`)."""
         if self.read_only:
             return super().commit(added, removed, validate=validate, before_publish=before_publish)
         added, removed = list(added), list(removed)
-        if validate is not None:
-            validate(self, added, removed)
-        self._revision += 1
-        name = f"memory/{self._revision}"
-        if before_publish is not None:
-            before_publish(name)
-        apply_change(self._store, added, removed)
-        return name
+        with self._write_lock:
+            if validate is not None:
+                validate(self, added, removed)
+            self._revision += 1
+            name = f"memory/{self._revision}"
+            if before_publish is not None:
+                before_publish(name)
+            apply_change(self._store, added, removed)
+            return name
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        if self.read_only:
+            with super().writing():
+                yield self
+            return
+        with self._write_lock:
+            yield self
 
     @property
     def generation(self) -> str:
         return f"memory/{self._revision}" if self.path is None else str(self.path)
+
+    @property
+    def generation_is_exact(self) -> bool:
+        """In memory, every write goes through `commit`, which counts it; a directory may be written by others."""
+        return self.path is None
+
+    def local_directory(self) -> Path | None:
+        return self.path
 
     def flush(self) -> None:
         if self.path is not None and not self.read_only:

@@ -30,16 +30,17 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, Unpack
 
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import InsufficientStorage, NotFound, WriterBusy
-from ccg_graph.store.base import ChangeGate, QueryResult, Store
+from ccg_graph.core.terms import GraphPattern, ObjectPattern, PredicatePattern, SubjectPattern
+from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore, apply_change
 
 POINTER = "CURRENT"
@@ -231,6 +232,14 @@ class PublishedStore(Store):
         return self.path
 
     @property
+    def generation_is_exact(self) -> bool:
+        """Every generation is immutable once published, and each write publishes a new one."""
+        return True
+
+    def local_directory(self) -> Path | None:
+        return self.path
+
+    @property
     def generation(self) -> str:
         """A name for the published generation, stable until the next write (used in ETags)."""
         self.refresh()
@@ -238,29 +247,11 @@ class PublishedStore(Store):
 
     # -- reading -----------------------------------------------------------------------------------------
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graph_uris: Iterable[str] | None = None,
-        named_graph_uris: Iterable[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        return self.refresh().query(
-            sparql,
-            bindings=bindings,
-            default_graph_uris=default_graph_uris,
-            named_graph_uris=named_graph_uris,
-            base_iri=base_iri,
-        )
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+        return self.refresh().query(sparql, **options)
 
     def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+        self, subject: SubjectPattern, predicate: PredicatePattern, object: ObjectPattern, graph: GraphPattern
     ) -> Iterator[ox.Quad]:
         return self.refresh().quads_for_pattern(subject, predicate, object, graph)
 
@@ -280,13 +271,14 @@ class PublishedStore(Store):
         with writer_lock(self.root, self.write_wait_seconds), self._lock:
             yield
 
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The writer lock across processes (``write.lock``) and threads; yields the published generation."""
+        with self._writer_lock():
+            yield self.refresh()
+
     def commit(
-        self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Publish a new generation with `removed` taken out and `added` put in; returns its name.
 

@@ -37,17 +37,24 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Literal
+from typing import Literal, Unpack
 
 import httpx
 import pyoxigraph as ox
 
 from ccg_graph.core.errors import BadInput, BadQuery, QueryTimeout, StoreUnavailable
-from ccg_graph.core.terms import plain_object, plain_subject
+from ccg_graph.core.terms import (
+    GraphPattern,
+    ObjectPattern,
+    PredicatePattern,
+    SubjectPattern,
+    plain_object,
+    plain_subject,
+)
 from ccg_graph.rdf import media_types as mt
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.lexer import names_its_dataset, query_form
-from ccg_graph.store.base import ChangeGate, QueryResult, Store
+from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
 DEFAULT_GRAPH = "urn:ccg-graph:store:default-graph"
@@ -176,7 +183,7 @@ class SparqlStore(Store):
         self.union = union
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()  # re-entrant: `commit` inside `writing`
         self._registry: tuple[float, list[str]] | None = None
 
     @classmethod
@@ -294,24 +301,19 @@ class SparqlStore(Store):
             graphs = [DEFAULT_GRAPH]
         return {"default-graph-uri": graphs, "named-graph-uri": [g for g in graphs if g != DEFAULT_GRAPH]}
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        default_graph_uris: Iterable[str] | None = None,
-        named_graph_uris: Iterable[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
         try:
-            text = bind_values(sparql, bindings or {})
+            text = bind_values(sparql, options.get("bindings") or {})
         except ValueError as err:
             raise BadQuery(str(err)) from err
+        base_iri = options.get("base_iri")
         if base_iri:
             # A BASE of the query's own, later in the prologue, still wins, as it would on the server.
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         form = query_form(text)
-        params = self._dataset(text, list(default_graph_uris or ()), list(named_graph_uris or ()))
+        params = self._dataset(
+            text, list(options.get("default_graph_uris") or ()), list(options.get("named_graph_uris") or ())
+        )
         response = self._post_query(text, params, _ACCEPT[form], stream=True)
         media = self._media(response)
         reader = io.BufferedReader(_ResponseReader(response))
@@ -351,11 +353,7 @@ class SparqlStore(Store):
         return " ".join(parts), filters
 
     def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: GraphTerm | None,
+        self, subject: SubjectPattern, predicate: PredicatePattern, object: ObjectPattern, graph: GraphPattern
     ) -> Iterator[ox.Quad]:
         pattern = self._pattern(subject, predicate, object)
         if pattern is None:
@@ -504,13 +502,14 @@ class SparqlStore(Store):
         operations += self._generation_operations(name)
         return " ;\n".join(operations)
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Writers in this process take turns (see `commit` for writers in other processes)."""
+        with self._write_lock:
+            yield self
+
     def commit(
-        self,
-        added: Iterable[ox.Quad],
-        removed: Iterable[ox.Quad],
-        *,
-        validate: ChangeGate | None = None,
-        before_publish: Callable[[str], None] | None = None,
+        self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None
     ) -> str:
         """Apply a change as one SPARQL Update request: the server applies all of it or none of it.
 

@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -32,7 +33,7 @@ from ccg_graph.protocol.graph_store import change_for_delete, change_for_put, gr
 from ccg_graph.rdf.parser import READABLE, SUFFIXES, RdfLimits, format_for_media_type, media_type_of, parse_rdf
 from ccg_graph.store.base import ChangeGate, Store
 from ccg_graph.store.changes import ChangeSet
-from ccg_graph.writes.history import Release, ReleaseLog
+from ccg_graph.writes.history import ReleaseLog
 
 SUBMISSIONS = "submissions"
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
@@ -211,7 +212,23 @@ def _current_release(history: ReleaseLog | None) -> str:
     return releases[-1].id if releases else "build"
 
 
-def submit(
+def _new_record(
+    graph: str, status: str, agent: str, message: str, previous_release: str, **fields: object
+) -> SubmissionRecord:
+    """A record stamped now with a new id (`fields`: the rest of `SubmissionRecord`)."""
+    return SubmissionRecord(
+        id=new_submission_id(),
+        graph=graph,
+        status=status,
+        agent=agent,
+        time=datetime.now(UTC).isoformat(timespec="seconds"),
+        message=message,
+        previous_release=previous_release,
+        **fields,  # type: ignore[arg-type]  # the remaining fields, by name
+    )
+
+
+def prepare_submission(
     store: Store,
     *,
     data: bytes,
@@ -220,15 +237,15 @@ def submit(
     graph: str,
     message: str,
     agent: str,
-    gate: Gate,
     log: SubmissionLog,
     history: ReleaseLog | None,
     limits: RdfLimits | None = None,
-) -> SubmissionRecord:
-    """Validate `data` in the context of the store and commit it as the content of `graph`, or refuse it.
+) -> tuple[SubmissionRecord, ChangeSet | None]:
+    """The record of a submission of `data` as the content of `graph`, and the change it makes (None: the
+    graph already holds exactly this, and the record, ``unchanged``, is saved). Nothing is committed here:
+    the `Steward` gates and commits the change (`Steward.submit`).
 
-    Returns the record (status ``accepted`` or ``unchanged``); raises `ValidationFailed` (with the record
-    saved as ``rejected``) or `BadInput` (nothing recorded: it never parsed).
+    Raises `BadInput` when the data does not parse (nothing recorded).
     """
     if graph == str(SUBMISSIONS_GRAPH):
         raise BadInput("the submissions graph holds provenance records; submit your data to a graph of its own")
@@ -236,17 +253,15 @@ def submit(
     triples = parse_submission(data, media, source_name, graph, limits or RdfLimits())
     previous_release = _current_release(history)
     earlier = log.latest_accepted(graph, history)
-    record = SubmissionRecord(
-        id=new_submission_id(),
-        graph=graph,
-        status="accepted",
-        agent=agent,
-        time=datetime.now(UTC).isoformat(timespec="seconds"),
-        message=message,
+    record = _new_record(
+        graph,
+        "accepted",
+        agent,
+        message,
+        previous_release,
         source_name=Path(source_name).name,
         source_sha256=hashlib.sha256(data).hexdigest(),
         triples=len(triples),
-        previous_release=previous_release,
         replaces=earlier.id if earlier else None,
         media=media,
     )
@@ -257,34 +272,33 @@ def submit(
     if not content:
         record.status = "unchanged"
         log.save(record)
-        return record
+        return record, None
     change = ChangeSet(added=content.added | set(provenance_quads(record, previous_release)), removed=content.removed)
-    return _commit(store, record, change, gate, log, history, kind="submission")
+    return record, change
 
 
-def retract(
-    store: Store, *, graph: str, message: str, agent: str, gate: Gate, log: SubmissionLog, history: ReleaseLog | None
-) -> SubmissionRecord:
-    """Remove a submitted graph (recorded, validated like any change: a retraction can break links too)."""
+def prepare_retraction(
+    store: Store, *, graph: str, message: str, agent: str, log: SubmissionLog, history: ReleaseLog | None
+) -> tuple[SubmissionRecord, ChangeSet]:
+    """The record of removing a submitted graph, and the change that does it (validated like any change by
+    the `Steward`: a retraction can break links too)."""
     target = ox.NamedNode(graph)
     earlier = log.latest_accepted(graph, history)
     if earlier is None or not graph_exists(store, target):
         raise NotFound(f"no submitted graph <{graph}> to retract")
     previous_release = _current_release(history)
     content = change_for_delete(store, target)
-    record = SubmissionRecord(
-        id=new_submission_id(),
-        graph=graph,
-        status="retracted",
-        agent=agent,
-        time=datetime.now(UTC).isoformat(timespec="seconds"),
-        message=message,
+    record = _new_record(
+        graph,
+        "retracted",
+        agent,
+        message,
+        previous_release,
         source_name="",
         source_sha256="",
         triples=0,
         added=0,
         removed=len(content.removed),
-        previous_release=previous_release,
         replaces=earlier.id,
         diff=_diff(content),
     )
@@ -292,49 +306,35 @@ def retract(
     basis = ox.Quad(target, BASIS, SOURCE_RECORD, SUBMISSIONS_QUADS_GRAPH)
     removed = content.removed | ({basis} if store.contains(basis) else set())
     change = ChangeSet(added=set(provenance_quads(record, previous_release, retraction=True)), removed=removed)
-    return _commit(store, record, change, gate, log, history, kind="retraction")
+    return record, change
 
 
-def _commit(
-    store: Store,
-    record: SubmissionRecord,
-    change: ChangeSet,
-    gate: Gate,
-    log: SubmissionLog,
-    history: ReleaseLog | None,
-    *,
-    kind: str,
+def record_refusal(record: SubmissionRecord, refused: ValidationFailed, log: SubmissionLog) -> None:
+    """Save `record` as ``rejected`` with the shapes' report, and attach it to the error for the caller."""
+    record.status = "rejected"
+    record.release = None
+    outcome = refused.outcome
+    record.report = json.loads(outcome.as_json()) if outcome is not None else {"message": str(refused)}
+    log.save(record)
+    refused.submission = record  # type: ignore[attr-defined]
+
+
+def submit(
+    store: Store, *, gate: Gate, log: SubmissionLog, history: ReleaseLog | None, **submission: Any
 ) -> SubmissionRecord:
-    added, removed = sorted(change.added, key=str), sorted(change.removed, key=str)
-    released: list[Release] = []
+    """`Steward.submit` with this wiring (the old entry point, kept for one release: use the `Steward`)."""
+    from ccg_graph.writes.steward import Steward  # the Steward uses this module: imported when called
 
-    def before_publish(generation: str) -> None:
-        if history is not None:
-            released.append(
-                history.record(
-                    generation,
-                    kind=kind,
-                    agent=record.agent,
-                    message=record.message,
-                    added=added,
-                    removed=removed,
-                    extra={"submission": record.id, "graph": record.graph},
-                )
-            )
-        record.release = Path(generation).name
-        log.save(record)  # durable before the generation is published: an acknowledged write has its record
+    return Steward(store, gate, log, history).submit(**submission)
 
-    try:
-        store.commit(added, removed, validate=gate, before_publish=before_publish)
-    except ValidationFailed as refused:
-        record.status = "rejected"
-        record.release = None
-        outcome = refused.outcome
-        record.report = json.loads(outcome.as_json()) if outcome is not None else {"message": str(refused)}
-        log.save(record)
-        refused.submission = record  # type: ignore[attr-defined]
-        raise
-    return record
+
+def retract(
+    store: Store, *, gate: Gate, log: SubmissionLog, history: ReleaseLog | None, **retraction: Any
+) -> SubmissionRecord:
+    """`Steward.retract` with this wiring (the old entry point, kept for one release: use the `Steward`)."""
+    from ccg_graph.writes.steward import Steward  # the Steward uses this module: imported when called
+
+    return Steward(store, gate, log, history).retract(**retraction)
 
 
 def standing_submissions(log: SubmissionLog) -> list[SubmissionRecord]:
@@ -350,32 +350,7 @@ def standing_submissions(log: SubmissionLog) -> list[SubmissionRecord]:
 def replay_submissions(
     store: Store, *, gate: Gate, log: SubmissionLog, history: ReleaseLog | None
 ) -> list[SubmissionRecord]:
-    """Apply the standing submissions again to a freshly built graph, each validated in its new context.
+    """`Steward.replay` with this wiring (the old entry point, kept for one release: use the `Steward`)."""
+    from ccg_graph.writes.steward import Steward  # the Steward uses this module: imported when called
 
-    A rebuild replaces the published graph with one made from the sources alone; without this, data that
-    stewards submitted would silently disappear. A submission the new data now contradicts is refused
-    (recorded as ``rejected`` with the report) rather than forced in.
-    """
-    outcomes = []
-    for record in standing_submissions(log):
-        try:
-            data = log.source(record)
-        except FileNotFoundError:
-            continue  # recorded before sources were kept
-        try:
-            replayed = submit(
-                store,
-                data=data,
-                source_name=record.source_name,
-                media=record.media or media_type_for(record.source_name, None),
-                graph=record.graph,
-                message=f"replayed after a rebuild: {record.message}".strip(),
-                agent=record.agent,
-                gate=gate,
-                log=log,
-                history=history,
-            )
-        except ValidationFailed as refused:
-            replayed = getattr(refused, "submission", record)
-        outcomes.append(replayed)
-    return outcomes
+    return Steward(store, gate, log, history).replay()

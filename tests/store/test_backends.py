@@ -7,6 +7,7 @@ core build), and with known facts of that data, so a backend that answers differ
 from __future__ import annotations
 
 import gzip
+import threading
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -209,3 +210,64 @@ def test_a_refused_change_writes_nothing(store: Store) -> None:
     with pytest.raises(ValidationFailed):
         store.commit([quad], [], validate=refuse)
     assert not store.contains(quad) and store.generation == generation
+
+
+# -- capabilities -----------------------------------------------------------------------------------------------
+
+
+def test_each_capability_says_what_the_backend_does(store: Store) -> None:
+    """Callers ask a store what it can do, never its class: each answer must hold on the backend itself."""
+    directory = store.local_directory()
+    if directory is not None:  # the data served is in this folder: a reader opened on it sees the same quads
+        reader = EmbeddedStore(directory, read_only=True)
+        assert len(reader) == len(store)
+        reader.close()
+    if store.opens_read_only:
+        assert store.read_only_path() == directory
+    else:
+        with pytest.raises(TypeError):
+            store.read_only_path()
+    if store.generation_is_exact:  # a write through the store names a new generation
+        before = store.generation
+        quad = ox.Quad(ox.NamedNode(EX + "capability"), RDFS_LABEL, ox.Literal("x"), ox.NamedNode(EX + "capability-g"))
+        store.commit([quad], [])
+        assert store.generation != before
+        store.commit([], [quad])
+
+
+def test_the_capabilities_of_each_backend(store: Store, request: pytest.FixtureRequest) -> None:
+    """What each backend promises (the published store is the server's: all of them; a remote server none)."""
+    backend = request.node.callspec.params["store"]
+    promised = {
+        "embedded": (False, False, True, False),  # in memory: its generation counts its own writes
+        "published": (True, True, True, True),
+        "oxigraph": (False, False, False, False),
+        "virtuoso": (False, False, False, False),
+    }[backend]
+    said = (store.keeps_history, store.opens_read_only, store.generation_is_exact, store.local_directory() is not None)
+    assert said == promised
+
+
+def test_writing_holds_other_writers_off_and_lets_its_own_commit_in(store: Store) -> None:
+    """A writer checks the store `writing()` yields, then commits inside the block: no write lands between."""
+    quad = ox.Quad(ox.NamedNode(EX + "writing"), RDFS_LABEL, ox.Literal("w"), ox.NamedNode(EX + "writing-g"))
+    order: list[str] = []
+    entered = threading.Event()
+
+    def second_writer() -> None:
+        entered.set()
+        with store.writing():
+            order.append("second")
+
+    with store.writing() as current:
+        assert not current.contains(quad)
+        other = threading.Thread(target=second_writer)
+        other.start()
+        assert entered.wait(10)
+        other.join(0.5)  # it must still be waiting for the lock
+        store.commit([quad], [])  # re-entrant: the holder's own commit goes in
+        order.append("first")
+    other.join(10)
+    assert order == ["first", "second"]
+    assert store.contains(quad)
+    store.commit([], [quad])

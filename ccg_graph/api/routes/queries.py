@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
-from ccg_graph.api.answers import answer, make_job
 from ccg_graph.api.deps import SettingsDep
+from ccg_graph.api.routes.sparql import answer, make_job
 from ccg_graph.core.errors import InvalidParameter
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.saved_queries import QueryCatalogue, SavedQuery
