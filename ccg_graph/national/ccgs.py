@@ -38,6 +38,7 @@ from ccg_graph.ingest.successors import SuccessorRecord, read_successors
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext, CcgLife, midnight
 from ccg_graph.national.emit import GraphWriter
 from ccg_graph.national.provenance import release_date, release_key
+from ccg_graph.national.replaced import write_replaced_statutory_iris
 from ccg_graph.national.statute import build_statutory_requirements
 
 ECCG = "ods-ccg/eccg_2024-25.csv"
@@ -82,6 +83,7 @@ def build_ccgs(ctx: BuildContext) -> None:
     _write_names(ctx, names)
     _write_ons_codes(ctx)
     build_statutory_requirements(ctx)
+    write_replaced_statutory_iris(ctx)
     ctx.progress("CCGs: the 2022 hand-over to ICBs")
     _write_abolition(ctx)
 
