@@ -275,6 +275,8 @@ def _write_abolition(ctx: BuildContext) -> None:
         events.label(event, RDFS + "label", f"CCGs replaced by {icb_code} on 1 July 2022")
         events.add(event, CCG.effectiveDate, ICB_START)
         events.add(event, PROV + "atTime", midnight(ICB_START))
+        events.add(event, PROV + "startedAtTime", midnight(ICB_START))
+        events.add(event, PROV + "endedAtTime", midnight(ICB_START))
         events.add(event, ORG + "resultingOrganization", icb)
         events.add(icb, ORG + "resultedFrom", event)
         for sicbl in sicbls:

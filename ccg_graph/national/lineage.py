@@ -76,6 +76,8 @@ def _write_mergers(ctx: BuildContext) -> None:
         out.label(event, RDFS + "label", f"Merger of {names} into {successor} on {effective.isoformat()}")
         out.add(event, CCG.effectiveDate, effective)
         out.add(event, PROV + "atTime", midnight(effective))
+        out.add(event, PROV + "startedAtTime", midnight(effective))
+        out.add(event, PROV + "endedAtTime", midnight(effective))
         out.add(event, ORG + "resultingOrganization", ccg_iri(successor))
         out.add(ccg_iri(successor), ORG + "resultedFrom", event)
         for predecessor in sorted(predecessors):
@@ -175,6 +177,8 @@ def _write_establishment(ctx: BuildContext) -> None:
         out.label(event, RDFS + "label", f"Establishment of {ccg} on 1 April 2013")
         out.add(event, CCG.effectiveDate, CCG_ERA_START)
         out.add(event, PROV + "atTime", midnight(CCG_ERA_START))
+        out.add(event, PROV + "startedAtTime", midnight(CCG_ERA_START))
+        out.add(event, PROV + "endedAtTime", midnight(CCG_ERA_START))
         out.add(event, ORG + "resultingOrganization", ccg_iri(ccg))
         out.add(ccg_iri(ccg), ORG + "resultedFrom", event)
         for pct in sorted(pcts):
