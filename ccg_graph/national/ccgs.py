@@ -29,15 +29,16 @@ from ccg_graph.core.namespaces import (
     sub_icb_location_iri,
 )
 from ccg_graph.core.namespaces import ORG_NS as ORG
-from ccg_graph.core.namespaces import PROV_NS as PROV
 from ccg_graph.core.namespaces import RDFS_NS as RDFS
 from ccg_graph.core.namespaces import SKOS_NS as SKOS
 from ccg_graph.ingest.ods import CcgRecord, read_eccg
 from ccg_graph.ingest.ons import read_ccg_names, read_lsoa_lookup, read_ons_list
 from ccg_graph.ingest.successors import SuccessorRecord, read_successors
-from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext, CcgLife, midnight
+from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext, CcgLife
 from ccg_graph.national.emit import GraphWriter
+from ccg_graph.national.organisations import write_change_event, write_original
 from ccg_graph.national.provenance import release_date, release_key
+from ccg_graph.national.replaced import write_replaced_statutory_iris
 from ccg_graph.national.statute import build_statutory_requirements
 
 ECCG = "ods-ccg/eccg_2024-25.csv"
@@ -82,6 +83,7 @@ def build_ccgs(ctx: BuildContext) -> None:
     _write_names(ctx, names)
     _write_ons_codes(ctx)
     build_statutory_requirements(ctx)
+    write_replaced_statutory_iris(ctx)
     ctx.progress("CCGs: the 2022 hand-over to ICBs")
     _write_abolition(ctx)
 
@@ -269,18 +271,13 @@ def _write_abolition(ctx: BuildContext) -> None:
         icb = icb_iri(icb_code)
         events.add(icb, CCG.accountableTo, NHS_ENGLAND)
         event = event_iri("abolition", f"{ICB_START.isoformat()}/{icb_code}")
-        events.type(event, CCG.AbolitionEvent)
-        events.label(event, RDFS + "label", f"CCGs replaced by {icb_code} on 1 July 2022")
-        events.add(event, CCG.effectiveDate, ICB_START)
-        events.add(event, PROV + "atTime", midnight(ICB_START))
-        events.add(event, ORG + "resultingOrganization", icb)
-        events.add(icb, ORG + "resultedFrom", event)
+        label = f"CCGs replaced by {icb_code} on 1 July 2022"
+        write_change_event(events, event, CCG.AbolitionEvent, label, ICB_START, icb)
         for sicbl in sicbls:
             if sicbl not in ctx.ccgs:
                 continue
             predecessor = ccg_iri(sicbl)
-            events.add(event, ORG + "originalOrganization", predecessor)
-            events.add(predecessor, ORG + "changedBy", event)
+            write_original(events, event, predecessor)
             events.add(predecessor, CCG.successor, icb)
             events.add(icb, CCG.predecessor, predecessor)
             events.add(predecessor, CCG.becameSubICBLocation, sub_icb_location_iri(sicbl))

@@ -33,7 +33,6 @@ from ccg_graph.core.namespaces import (
     accountability_iri,
     area_team_iri,
     ccg_iri,
-    ics_iri,
     local_office_iri,
     membership_iri,
     region_iri,
@@ -47,6 +46,7 @@ from ccg_graph.ingest.ons import read_ccg_lookup, read_ons_list
 from ccg_graph.ingest.registrations import read_practice_map
 from ccg_graph.national.context import CCG_ERA_END, BuildContext
 from ccg_graph.national.emit import GraphWriter
+from ccg_graph.national.integrated_care_systems import build_integrated_care_systems
 
 EAUTH = "ods-ccg/eauth_2018-11.csv"
 ECCG16 = "ods-ccg/eccg_2016-02.csv"
@@ -65,7 +65,6 @@ STP_LOOKUPS = (
     ("ons-geography/ccg20_to_stp20_2020-04.csv", date(2020, 4, 1)),
 )
 STP20_NAMES = "ons-geography/stp20_names_codes_2020-04.csv"
-ICS19 = "ons-geography/ics19_names_codes_2019-12.csv"
 
 UNIT_KINDS = {"region": region_iri, "area-team": area_team_iri, "local-office": local_office_iri}
 
@@ -372,10 +371,4 @@ def _write_stps(ctx: BuildContext) -> None:
     for key, name in sorted(newest.items()):
         names.label(stp_iri(key), SKOS + "prefLabel", name)
         names.label(stp_iri(key), RDFS + "label", name)
-    systems = ctx.graph(ICS19)
-    for entry in read_ons_list(ctx.open(ICS19), "ICS"):
-        ics = ics_iri(entry.ons_code)
-        systems.type(ics, CCG.IntegratedCareSystem)
-        systems.add(ics, CCG.onsCode, entry.ons_code)
-        systems.label(ics, SKOS + "prefLabel", f"{entry.name} integrated care system")
-        systems.label(ics, RDFS + "label", f"{entry.name} integrated care system")
+    build_integrated_care_systems(ctx)

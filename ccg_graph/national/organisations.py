@@ -40,12 +40,15 @@ def write_ods_organisation(
 def write_change_event(
     out: GraphWriter, event: URIRef, cls: URIRef, label: str, effective: date, result: URIRef
 ) -> None:
-    """The event, its label and date (as a day and as the instant it took effect), and the organisation it made;
-    the organisations it changed follow, one `write_original` each."""
+    """The event, its label and date (as a day, as the instant it took effect and as an activity that started and
+    ended at that instant), and the organisation it made; the organisations it changed follow, one
+    `write_original` each."""
     out.type(event, cls)
     out.label(event, RDFS + "label", label)
     out.add(event, CCG.effectiveDate, effective)
     out.add(event, PROV + "atTime", midnight(effective))
+    out.add(event, PROV + "startedAtTime", midnight(effective))
+    out.add(event, PROV + "endedAtTime", midnight(effective))
     out.add(event, ORG + "resultingOrganization", result)
     out.add(result, ORG + "resultedFrom", event)
 

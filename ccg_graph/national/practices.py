@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rdflib import URIRef
+
 from ccg_graph.core.namespaces import CCG, ccg_iri, membership_iri, pcn_iri, practice_iri, sub_icb_location_iri
 from ccg_graph.core.namespaces import DCT_NS as DCT
 from ccg_graph.core.namespaces import ORG_NS as ORG
@@ -34,6 +36,7 @@ from ccg_graph.national.conflicts import Side
 from ccg_graph.national.context import CCG_ERA_END, ICB_START, BuildContext
 from ccg_graph.national.organisations import write_ods_organisation
 from ccg_graph.national.provenance import release_date
+from ccg_graph.national.replaced import record_replacements
 
 EPCMEM = "ods-gp-practices/epcmem_2019-10.csv"
 ECCG = "ods-ccg/eccg_2024-25.csv"
@@ -272,6 +275,10 @@ def _write_memberships(
         "they touch, and cut where two CCGs overlap (the later spell wins). Each membership names its sources; "
         "each clip or cut that contradicts a row is recorded in graph derived/conflicts.",
     )
+    # A membership's IRI ends in the spell's first day as the sources give it, not in the start after the clip
+    # to the practice's life (a rule-clipped date); the clipped IRIs of earlier builds are redirected.
+    clipped_iris: dict[URIRef, URIRef] = {}
+    current: set[URIRef] = set()
     for code in sorted(practices):
         opened, closed = _practice_life(latest[code][1] if code in latest else None)
         for spell in spells[code]:
@@ -281,7 +288,9 @@ def _write_memberships(
                 continue
             mint = ccg_iri if spell.kind == "ccg" else sub_icb_location_iri
             organisation = mint(spell.organisation)
-            membership = membership_iri(code, spell.kind, spell.organisation, start)
+            membership = membership_iri(code, spell.kind, spell.organisation, spell.start)
+            current.add(membership)
+            clipped_iris[membership_iri(code, spell.kind, spell.organisation, start)] = membership
             out.type(membership, ORG + "Membership")
             out.add(membership, ORG + "member", practice_iri(code))
             out.add(membership, ORG + "organization", organisation)
@@ -291,6 +300,7 @@ def _write_memberships(
                 out.add(membership, DCT + "source", ctx.source(source))
             out.add(practice_iri(code), ORG + "memberOf", organisation)
             out.add(organisation, ORG + "hasMember", practice_iri(code))
+    record_replacements(ctx, clipped_iris, current)
 
 
 def _write_networks(ctx: BuildContext, practices: set[str]) -> None:

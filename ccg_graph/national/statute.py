@@ -28,7 +28,6 @@ from ccg_graph.core.namespaces import (
     ID,
     NHS_ENGLAND,
     ccg_iri,
-    commissioning_iri,
     governing_body_iri,
     governing_body_post_iri,
     service_iri,
@@ -195,14 +194,3 @@ def _write_commissioning_duties(ctx: BuildContext) -> None:
         out.add(duty, CCG.validDuring, period)
         out.add(duty, CCG.statutoryBasis, COMMISSIONING_SECTION)
         out.label(duty, RDFS + "label", f"Duty of every CCG to commission {slug.replace('-', ' ')} (NHS Act 2006, s.3)")
-    # The per-CCG copies of earlier builds had IRIs of their own; they keep resolving, to the duty they copied.
-    replaced = ctx.derived(
-        "replaced-iris",
-        "IRIs of earlier builds and what replaced them",
-        [COMMISSIONING_SECTION],
-        "Earlier builds copied each statutory duty onto every CCG as commissioning/{ODS code}/{service}; each such "
-        "IRI dcterms:isReplacedBy the duty it copied (duty/ccg/{service}).",
-    )
-    for code in sorted(ctx.ccgs):
-        for slug in CCG_SERVICES:
-            replaced.add(commissioning_iri(code, slug), DCT + "isReplacedBy", statutory_duty_iri("ccg", slug))

@@ -17,12 +17,13 @@ from threading import Lock
 from typing import Any
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
 from rdflib.term import Identifier
 
+from ccg_graph.core.namespaces import SHAPES_IRI
 from ccg_graph.rdf import sparql_parsing
 from ccg_graph.rdf.rdflib_io import read_folder
 
@@ -83,6 +84,29 @@ def _load_cached(folder: str) -> Graph:
 def load_shapes(shapes_dir: Path) -> Graph:
     """The union of ``shapes/*.ttl`` (cached per folder: the shapes do not change while we run)."""
     return _load_cached(str(shapes_dir.resolve()))
+
+
+#: Annotation on a shape that can be judged only with the published graph around the data (shapes/index.ttl).
+JUDGED_IN_CONTEXT = URIRef(SHAPES_IRI + "#judgedInContext")
+SH_DEACTIVATED = URIRef("http://www.w3.org/ns/shacl#deactivated")
+
+
+@lru_cache(maxsize=8)
+def _alone_cached(folder: str) -> Graph:
+    shapes = Graph()
+    for triple in _load_cached(folder):
+        shapes.add(triple)
+    for shape in set(shapes.subjects(JUDGED_IN_CONTEXT, Literal(True))):
+        shapes.add((shape, SH_DEACTIVATED, Literal(True)))
+    return shapes
+
+
+def load_shapes_for_a_file_alone(shapes_dir: Path) -> Graph:
+    """The shapes a file checked on its own is judged by: every shape, less those annotated
+    ``ccgsh:judgedInContext true`` (deactivated in a copy), which are about the graph around the file's nodes
+    (the national accountability chain) and so are checked only in context (``--against-graph``, writes, the
+    build). A file alone is judged by what it says about its own nodes."""
+    return _alone_cached(str(shapes_dir.resolve()))
 
 
 def load_ontology(ontology_dir: Path) -> Graph:

@@ -10,7 +10,12 @@ from rdflib.term import Node
 from ccg_graph.core.config import Settings
 from ccg_graph.core.terms import triple_to_rdflib
 from ccg_graph.rdf.parser import ParsedRdf
-from ccg_graph.validation.engine import as_prepared_graph, load_ontology, load_shapes, run_pyshacl
+from ccg_graph.validation.engine import (
+    as_prepared_graph,
+    load_ontology,
+    load_shapes_for_a_file_alone,
+    run_pyshacl,
+)
 from ccg_graph.validation.outcome import ValidationOutcome, outcome_from_report
 
 
@@ -25,7 +30,9 @@ def validate_graph(
 
 
 def validate_on_its_own(parsed: ParsedRdf, settings: Settings) -> ValidationOutcome:
-    """Full validation of the parsed triples alone, with the lines where focus nodes are defined."""
+    """Full validation of the parsed triples alone, with the lines where focus nodes are defined: by every
+    shape except those judged only in context (`load_shapes_for_a_file_alone`)."""
     triples = (triple_to_rdflib(t) for t in parsed.triples)
-    outcome = validate_graph(triples, load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir))
+    shapes = load_shapes_for_a_file_alone(settings.shapes_dir)
+    outcome = validate_graph(triples, shapes, load_ontology(settings.ontology_dir))
     return outcome.with_locations(parsed.locations)

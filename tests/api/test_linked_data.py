@@ -334,6 +334,39 @@ def test_a_replaced_iri_answers_301_to_its_replacement(ld_client: TestClient) ->
     assert new.status_code == 200 and "StatutoryRequirement" in new.text
 
 
+def test_the_old_statutory_structure_graph_answers_301_to_the_graphs_it_was_split_into(ld_client: TestClient) -> None:
+    """graph/derived/ccg-statutory-structure (renamed when its statements became statutory requirements)
+    still resolves: 301 to the first of the three graphs that replaced it, each named as a successor."""
+    old = ld_client.get("/id/graph/derived/ccg-statutory-structure", follow_redirects=False)
+    assert old.status_code == 301, old.text
+    successors = [
+        f"/id/graph/statute/{key}" for key in ("ccg-accountability", "ccg-governing-bodies", "commissioning-duties")
+    ]
+    assert old.headers["location"].endswith(successors[0])
+    links = re.findall(r'<([^>]+)>; rel="successor-version"', old.headers["link"])
+    assert [link[link.index("/id/") :] for link in links] == successors
+    for link in links:
+        new = ld_client.get(link, headers={"Accept": "text/turtle"})
+        assert new.status_code == 200 and "StatutoryRequirement" in new.text, link
+    described = ld_client.get("/id/graph/derived/replaced-iris", headers={"Accept": "text/turtle"})
+    assert described.status_code == 200
+
+
+def test_a_membership_iri_with_a_clipped_date_answers_301(ld_client: TestClient, national_store: EmbeddedStore) -> None:
+    """Practice memberships no longer end in the start clipped to the practice's life; the old IRIs resolve."""
+    result = national_store.query(
+        "SELECT ?old ?new WHERE { GRAPH <https://w3id.org/ccg-graph/id/graph/derived/replaced-iris> {"
+        " ?old <http://purl.org/dc/terms/isReplacedBy> ?new FILTER (CONTAINS(STR(?old), '/membership/')) } } LIMIT 1"
+    )
+    assert result.solutions is not None
+    (row,) = list(result.solutions)
+    old = ld_client.get(row["old"].value.removeprefix("https://w3id.org/ccg-graph"), follow_redirects=False)
+    assert old.status_code == 301
+    assert old.headers["location"].endswith(row["new"].value.removeprefix("https://w3id.org/ccg-graph"))
+    new = ld_client.get(old.headers["location"], headers={"Accept": "text/turtle"})
+    assert new.status_code == 200 and "Membership" in new.text
+
+
 def test_pages_and_json_ld_show_the_basis_beside_the_facts(ld_client: TestClient) -> None:
     page = ld_client.get("/id/ccg/00C/governing-body/post/registered-nurse", headers={"Accept": BROWSER})
     assert page.status_code == 200

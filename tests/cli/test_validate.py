@@ -96,3 +96,62 @@ def test_a_one_triple_file_is_judged_alone_by_what_it_says(tmp_path: Path) -> No
     )
     result = cli("validate", str(broken))
     assert result.returncode == 1 and "ccgsh:SecretaryOfState-accountableToParliament" in result.stdout
+
+
+def _ccg_description(code: str, name: str) -> str:
+    """A well-formed description of one CCG's own properties, without the national accountability chain."""
+    return (
+        "@base <https://w3id.org/ccg-graph/id/> .\n"
+        "@prefix ccg: <https://w3id.org/ccg-graph/def#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<ccg/{code}> a ccg:ClinicalCommissioningGroup ; ccg:odsCode "{code}" ;\n'
+        f'    skos:prefLabel "{name}"@en ; ccg:openDate "2013-04-01"^^xsd:date .\n'
+    )
+
+
+CHAIN_SHAPES = {"ccgsh:CCG-accountabilityChain", "ccgsh:CCG-accountableTo"}
+
+
+def test_a_ccg_described_alone_is_judged_by_what_it_says(tmp_path: Path) -> None:
+    """A file typing a CCG with its own properties but not the chain above it conforms alone; the same
+    file checked by every shape (as the build checks its graph) fails on the chain."""
+    from ccg_graph.core.config import get_settings
+    from ccg_graph.rdf.rdflib_io import read_graph
+    from ccg_graph.validate import load_ontology, load_shapes, validate_graph
+
+    described = tmp_path / "darlington.ttl"
+    described.write_text(_ccg_description("00C", "NHS Darlington CCG"))
+    alone = cli("validate", str(described))
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "Conforms" in alone.stdout
+    # What the file says about its own node is still judged alone: a malformed ODS code fails.
+    malformed = tmp_path / "malformed.ttl"
+    malformed.write_text(_ccg_description("0C", "NHS Darlington CCG"))
+    broken = cli("validate", str(malformed), "--format", "json")
+    assert broken.returncode == 1
+    assert {r["source_shape"] for r in json.loads(broken.stdout)["results"]} == {"ccgsh:CCG-odsCode"}
+    settings = get_settings()
+    every_shape = validate_graph(
+        read_graph(described), load_shapes(settings.shapes_dir), load_ontology(settings.ontology_dir)
+    )
+    assert not every_shape.conforms
+    assert {r.source_shape for r in every_shape.results} == CHAIN_SHAPES
+
+
+def test_the_chain_is_judged_against_the_graph(
+    national_build: BuildSummary, national_settings: Settings, tmp_path: Path
+) -> None:
+    """Against the built graph a CCG the graph does not hold (no statutory accountability stated for it)
+    fails the chain; a CCG of the graph, whose chain the build states from statute, conforms."""
+    env = {"CCG_GRAPH_BUILD_DIR": str(national_settings.build_dir)}
+    stranger = tmp_path / "stranger.ttl"
+    stranger.write_text(_ccg_description("99Z", "NHS Nowhere CCG"))
+    result = cli("validate", "--against-graph", str(stranger), "--format", "json", env=env)
+    assert result.returncode == 1, result.stderr
+    fired = {(r["focus_node"], r["source_shape"]) for r in json.loads(result.stdout)["results"]}
+    assert fired == {("<https://w3id.org/ccg-graph/id/ccg/99Z>", shape) for shape in CHAIN_SHAPES}
+    known = tmp_path / "darlington.ttl"
+    known.write_text(_ccg_description("00C", "NHS Darlington CCG"))
+    in_context = cli("validate", "--against-graph", str(known), "--format", "json", env=env)
+    assert in_context.returncode == 0, in_context.stdout + in_context.stderr

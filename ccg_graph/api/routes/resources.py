@@ -84,12 +84,14 @@ def answer(
     as_of: date | None = None,
 ) -> Response:
     """Negotiate, then answer 304, the RDF description, or the HTML page of `iri`; an IRI the graph says only
-    was replaced (``dcterms:isReplacedBy``) answers 301 to its replacement."""
+    was replaced (``dcterms:isReplacedBy``) answers 301 to its replacement (to the first of several, each
+    named in a ``successor-version`` Link)."""
     media = choose(request.headers.get("accept"), mediatype, extension_media)
-    replacement = replaced_by(store, iri)
-    if replacement is not None:
-        target = local_url(replacement, public_base(request))
-        return Response(status_code=301, headers={"Location": target, "Link": f'<{target}>; rel="successor-version"'})
+    replacements = replaced_by(store, iri)
+    if replacements:
+        targets = [local_url(replacement, public_base(request)) for replacement in replacements]
+        links = ", ".join(f'<{target}>; rel="successor-version"' for target in targets)
+        return Response(status_code=301, headers={"Location": targets[0], "Link": links})
 
     def make() -> Response:
         if media == HTML:
@@ -110,20 +112,20 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?new WHERE {
   ?old dcterms:isReplacedBy ?new .
   FILTER NOT EXISTS { ?old ?p ?o . FILTER (?p != dcterms:isReplacedBy) }
-} LIMIT 2
+} ORDER BY STR(?new) LIMIT 20
 """
 
 
-def replaced_by(store: Store, iri: str) -> str | None:
-    """The IRI that replaced `iri`, when the graph says nothing else about it (old IRIs keep resolving)."""
+def replaced_by(store: Store, iri: str) -> list[str]:
+    """The IRIs that replaced `iri` in IRI order, when the graph says nothing else about it (old IRIs keep
+    resolving); several where one resource was split (a graph split in three), none if it was not replaced."""
     try:
         node = ox.NamedNode(iri)
     except ValueError:
-        return None
+        return []
     result = store.query(_REPLACED, bindings={"old": node})
     assert result.solutions is not None
-    found = [solution["new"] for solution in result.solutions]
-    return found[0].value if len(found) == 1 and isinstance(found[0], ox.NamedNode) else None
+    return [solution["new"].value for solution in result.solutions if isinstance(solution["new"], ox.NamedNode)]
 
 
 def page_response(request: Request, store: Store, iri: str, page: int, as_of: date | None) -> Response:
