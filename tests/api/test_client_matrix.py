@@ -262,7 +262,11 @@ def _service(url: str, form: str) -> str:
 
 def _rows_from(content: bytes, syntax: str) -> list[tuple[str, str, str]]:
     result = Result.parse(io.BytesIO(content), format=syntax)
-    return [tuple(str(row[v]) for v in ("s", "p", "o")) for row in result]  # type: ignore[index]
+    rows: list[tuple[str, str, str]] = []
+    for row in result:
+        s, p, o = (str(term) for term in row)  # type: ignore[union-attr]
+        rows.append((s, p, o))
+    return rows
 
 
 def _graph_from(content: bytes, syntax: str) -> Graph:
