@@ -14,8 +14,6 @@ import io
 import json
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,8 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML,
 
 from ccg_graph.core.config import Settings
 from ccg_graph.national.build import build
-from tests.conftest import free_port, start_server, stop_server
+from tests.conftest import start_server, stop_server
+from tests.test_federation import oxigraph_server  # noqa: F401 (the fixture: `oxigraph serve`, empty, on loopback)
 
 TOKEN = "client-matrix-token-2f6e"
 SELECT = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && isIRI(?o)) } ORDER BY ?s ?p ?o LIMIT 20"
@@ -280,30 +279,6 @@ def _graph_from(content: bytes, syntax: str) -> Graph:
     return Graph().parse(data=content, format=syntax)
 
 
-@pytest.fixture(scope="module")
-def oxigraph_serve() -> Iterator[str]:
-    """`oxigraph serve` (the CLI the store tests use) on a loopback port, its own store empty."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the `oxigraph` command is missing (it comes with the test extras' pyoxigraph CLI package)")
-    port = free_port()
-    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode() if process.stderr else ''}")
-    yield url
-    process.terminate()
-    process.wait(10)
-
-
 def _ask_oxigraph(oxigraph: str, method: str, query: str, accept: str) -> httpx.Response:
     headers = {"Accept": accept}
     if method == "GET":
@@ -316,15 +291,15 @@ def _ask_oxigraph(oxigraph: str, method: str, query: str, accept: str) -> httpx.
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("accept", sorted(OXIGRAPH_RESULTS))
-def test_oxigraph_serve_service_select(endpoint: str, oxigraph_serve: str, method: str, accept: str) -> None:
-    answer = _ask_oxigraph(oxigraph_serve, method, _service(endpoint, "SELECT"), accept)
+def test_oxigraph_serve_service_select(endpoint: str, oxigraph_server: str, method: str, accept: str) -> None:  # noqa: F811
+    answer = _ask_oxigraph(oxigraph_server, method, _service(endpoint, "SELECT"), accept)
     assert _rows_from(answer.content, OXIGRAPH_RESULTS[accept]) == _expected_rows(endpoint)
 
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("accept", sorted(OXIGRAPH_GRAPHS))
-def test_oxigraph_serve_service_construct(endpoint: str, oxigraph_serve: str, method: str, accept: str) -> None:
-    answer = _ask_oxigraph(oxigraph_serve, method, _service(endpoint, "CONSTRUCT"), accept)
+def test_oxigraph_serve_service_construct(endpoint: str, oxigraph_server: str, method: str, accept: str) -> None:  # noqa: F811
+    answer = _ask_oxigraph(oxigraph_server, method, _service(endpoint, "CONSTRUCT"), accept)
     graph = _graph_from(answer.content, OXIGRAPH_GRAPHS[accept])
     assert isomorphic(graph, _expected_graph(endpoint))
 
