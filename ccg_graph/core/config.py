@@ -130,6 +130,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Deepest nesting read in RDF (JSON-LD objects, XML elements, Turtle/TriG brackets); else 400.",
     )
+    max_rdf_literal_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        gt=0,
+        description="Longest literal read in Turtle, TriG, N3 or an update's INSERT/DELETE DATA block; else 400.",
+    )
     write_wait_seconds: float = Field(
         default=30.0,
         gt=0,

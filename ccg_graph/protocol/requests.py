@@ -22,7 +22,7 @@ from ccg_graph.rdf.negotiation import (
     NotAcceptable,
     negotiate,
 )
-from ccg_graph.rdf.parser import bracket_depth
+from ccg_graph.rdf.parser import bracket_depth, byte_position, text_position
 from ccg_graph.rdf.parser import media_type_of as media_type
 
 #: The deepest nesting of { } ( ) [ ] a request may use. Real queries stay under 20; the engine's recursive
@@ -55,7 +55,12 @@ def _decode(body: bytes, parameters: dict[str, str]) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise BadQuery(f"the request body is not valid UTF-8 (byte {err.start})") from err
+        line, column = byte_position(body, err.start)
+        raise BadQuery(
+            f"the request body is not valid UTF-8 (byte 0x{body[err.start]:02x} at line {line}, column {column})",
+            line=line,
+            column=column,
+        ) from err
 
 
 def check_nesting(text: str, kind: str) -> str:
@@ -64,8 +69,14 @@ def check_nesting(text: str, kind: str) -> str:
     The scan is the one the RDF parser uses on Turtle (SPARQL shares its strings, IRIs and comments), so an
     update's ``INSERT DATA`` payload meets the same guard as a Turtle body.
     """
-    if bracket_depth(text, MAX_NESTING) is not None:
-        raise BadQuery(f"the {kind} nests brackets more than {MAX_NESTING} deep; simplify it")
+    offset = bracket_depth(text, MAX_NESTING)
+    if offset is not None:
+        line, column = text_position(text, offset)
+        raise BadQuery(
+            f"the {kind} nests brackets more than {MAX_NESTING} deep (line {line}, column {column}); simplify it",
+            line=line,
+            column=column,
+        )
     return text
 
 

@@ -73,6 +73,7 @@ _TURTLE_TOKEN = re.compile(
     re.DOTALL,
 )
 _OPENERS = "[({"
+_CLOSERS = "])}"
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,14 @@ class RdfLimits:
 
     max_nesting: int = 100
     max_bytes: int = 16 * 1024 * 1024
+    max_literal_bytes: int = 4 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: object) -> RdfLimits:
         return cls(
             max_nesting=getattr(settings, "max_rdf_nesting", cls.max_nesting),
             max_bytes=getattr(settings, "max_body_bytes", cls.max_bytes),
+            max_literal_bytes=getattr(settings, "max_rdf_literal_bytes", cls.max_literal_bytes),
         )
 
 
@@ -152,7 +155,7 @@ def format_for_path(path: Path) -> ox.RdfFormat:
 # -- the guards ------------------------------------------------------------------------------------------
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """The 1-based line and column of byte `offset`."""
     line = data.count(b"\n", 0, offset) + 1
     column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
@@ -163,7 +166,7 @@ def _check_utf8(data: bytes, what: str, source: str | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line, column = _position(data, err.start)
+        line, column = byte_position(data, err.start)
         raise BadInput(
             f"{what} is not valid UTF-8 (byte 0x{data[err.start]:02x} at line {line}, column {column})",
             path=source,
@@ -174,7 +177,8 @@ def _check_utf8(data: bytes, what: str, source: str | None) -> str:
 
 def _too_deep(what: str, kind: str, limit: int, line: int, column: int, source: str | None) -> BadInput:
     return BadInput(
-        f"{what} nests {kind} more than {limit} levels deep (the limit, CCG_GRAPH_MAX_RDF_NESTING)",
+        f"{what} nests {kind} more than {limit} levels deep at line {line}, column {column} "
+        "(the limit, CCG_GRAPH_MAX_RDF_NESTING)",
         path=source,
         line=line,
         column=column,
@@ -188,7 +192,7 @@ def _check_json_nesting(data: bytes, what: str, limit: int, source: str | None) 
         if token in (b"{", b"["):
             depth += 1
             if depth > limit:
-                line, column = _position(data, match.start())
+                line, column = byte_position(data, match.start())
                 raise _too_deep(what, "objects or arrays", limit, line, column, source)
         elif token in (b"}", b"]"):
             depth -= 1
@@ -206,17 +210,80 @@ def bracket_depth(text: str, limit: int) -> int | None:
             depth += 1
             if depth > limit:
                 return match.start()
-        else:
+        elif token in _CLOSERS:
             depth -= 1
     return None
+
+
+def text_position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of character `offset` of `text`."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _check_turtle_nesting(text: str, what: str, limit: int, source: str | None) -> None:
     offset = bracket_depth(text, limit)
     if offset is not None:
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        line, column = text_position(text, offset)
         raise _too_deep(what, "blank nodes, collections or graphs", limit, line, column, source)
+
+
+def _check_literal(token: str, offset: int, text: str, what: str, limits: RdfLimits, source: str | None) -> None:
+    size = len(token.encode("utf-8"))
+    if size > limits.max_literal_bytes:
+        line, column = text_position(text, offset)
+        raise BadInput(
+            f"{what} has a literal of {size} bytes at line {line}, column {column}, over the limit of "
+            f"{limits.max_literal_bytes} bytes (CCG_GRAPH_MAX_RDF_LITERAL_BYTES)",
+            path=source,
+            line=line,
+            column=column,
+        )
+
+
+def _check_turtle_literals(text: str, what: str, limits: RdfLimits, source: str | None) -> None:
+    if len(text.encode("utf-8")) <= limits.max_literal_bytes:
+        return  # no literal can be longer than the document
+    for match in _TURTLE_TOKEN.finditer(text):
+        if match.group()[:1] in "\"'":
+            _check_literal(match.group(), match.start(), text, what, limits, source)
+
+
+#: A SPARQL Update token: the Turtle ones, or the keywords that open a data block (``INSERT DATA {``).
+_UPDATE_TOKEN = re.compile(_TURTLE_TOKEN.pattern + r"|\b(?:INSERT|DELETE)\s+DATA\b", re.DOTALL | re.IGNORECASE)
+
+
+def guard_update_data(text: str, *, limits: RdfLimits, what: str = "the update") -> None:
+    """The limits a TriG body meets, applied to each ``INSERT DATA`` / ``DELETE DATA`` block of an update.
+
+    A data block is quads written in Turtle's syntax, so it gets the same rules as a body (not a second
+    parser: the same token scan): at most `RdfLimits.max_nesting` levels of blank-node property lists,
+    collections and ``GRAPH`` blocks inside its braces, and no literal over `RdfLimits.max_literal_bytes`.
+    `BadInput` gives the line and column in the update text.
+    """
+    depth = 0
+    block: int | None = None  # the depth of the data block's opening brace, while inside one
+    opening = False  # an INSERT DATA / DELETE DATA keyword was read and its brace not yet
+    for match in _UPDATE_TOKEN.finditer(text):
+        token = match.group()
+        if len(token) > 1:
+            if token[0] in "\"'" and block is not None:
+                _check_literal(token, match.start(), text, what, limits, None)
+            elif token[0] not in "<#\\\"'":
+                opening = True
+            continue
+        if token in _OPENERS:
+            depth += 1
+            if opening and token == "{":
+                block, opening = depth, False
+            elif block is not None and depth - block > limits.max_nesting:
+                line, column = text_position(text, match.start())
+                raise _too_deep(
+                    f"{what}'s data block", "blank nodes, collections or graphs", limits.max_nesting, line, column, None
+                )
+        elif token in _CLOSERS:
+            if block is not None and depth == block:
+                block = None
+            depth -= 1
 
 
 class _XmlRefused(Exception):
@@ -290,6 +357,7 @@ def guard(data: bytes, fmt: ox.RdfFormat, *, what: str, limits: RdfLimits, sourc
         _check_xml(data, what, limits.max_nesting, source)
     elif fmt in _TURTLE_FAMILY:
         _check_turtle_nesting(text, what, limits.max_nesting, source)
+        _check_turtle_literals(text, what, limits, source)
     return text
 
 

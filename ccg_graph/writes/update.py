@@ -30,7 +30,7 @@ from rdflib.term import IdentifiedNode
 
 from ccg_graph.core.errors import BadInput, BadQuery, UnsupportedMediaType
 from ccg_graph.core.terms import as_predicate, as_subject, node_to_rdflib, quad_to_ox, to_ox, triple_to_rdflib
-from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, parse_rdf
+from ccg_graph.rdf.parser import RdfLimits, format_for_media_type, guard_update_data, parse_rdf
 from ccg_graph.rdf.sparql_parsing import PARSER_LOCK, parse_update
 from ccg_graph.sparql.federation import ServiceNotAllowed, inline_services, is_allowed
 from ccg_graph.store.base import Store
@@ -251,7 +251,10 @@ def changes_from_update(
     """The change a SPARQL 1.1 Update request would make to `store`, normalised; the store is unchanged.
 
     Relative IRIs in the update resolve against `base_iri` (the endpoint's URL: SPARQL 1.1 Protocol, 2.2).
+    Its ``INSERT DATA`` / ``DELETE DATA`` blocks meet the RDF parser's limits before rdflib reads them.
     """
+    limits = limits or RdfLimits()
+    guard_update_data(text, limits=limits)
     text = inline_services(text, allow_list, timeout)
     try:
         with PARSER_LOCK:  # translating resolves the parse results pyparsing built, so it is held too
@@ -267,7 +270,7 @@ def changes_from_update(
     dataset = Dataset(store=overlay, default_union=False)
     operations = {
         **_OPERATIONS,
-        "Load": _load_operation(overlay, timeout, limits or RdfLimits()),
+        "Load": _load_operation(overlay, timeout, limits),
         "Modify": _modify_operation(overlay),
     }
     for operation in update.algebra:

@@ -1,5 +1,7 @@
 """Real clients against a running server, every format each offers: SPARQLWrapper (GET and POST, updates with
-a token), rdflib's SPARQLStore and SPARQLUpdateStore, and curl.
+a token), rdflib's SPARQLStore and SPARQLUpdateStore, curl, and Oxigraph's SERVICE (`oxigraph serve` and
+pyoxigraph evaluating a query that asks this server for its triples). YASGUI in headless Chromium is in
+tests/browser/test_yasgui_client_matrix.py, beside the browser fixtures.
 
 The expected answers are read from the same server over plain HTTP in the test (SPARQL JSON results and
 N-Triples), so each client is compared with what the server says, not with copied numbers.
@@ -17,14 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from ccg_graph.core.config import Settings
 from ccg_graph.national.build import build
 from tests.conftest import start_server, stop_server
+from tests.test_federation import oxigraph_server  # noqa: F401 (the fixture: `oxigraph serve`, empty, on loopback)
 
 TOKEN = "client-matrix-token-2f6e"
 SELECT = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && isIRI(?o)) } ORDER BY ?s ?p ?o LIMIT 20"
@@ -224,3 +230,94 @@ def test_curl_graph_store_and_update(endpoint: str) -> None:
     assert read.returncode == 0 and json.loads(read.stdout)["boolean"] is False, read.stdout
     refused = _curl("--data-binary", "@-", "-H", "Content-Type: application/ld+json", f"{endpoint}/validate")
     assert refused.returncode != 0
+
+
+# -- Oxigraph's SERVICE: a query run by Oxigraph that asks this server for part of its answer ---------------
+
+#: What Oxigraph writes a query's answer in (`oxigraph serve` by Accept; pyoxigraph by `serialize`), and how
+#: rdflib reads each back for the comparison.
+OXIGRAPH_RESULTS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+OXIGRAPH_GRAPHS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "text/n3": "n3",
+    "application/ld+json": "json-ld",
+}
+
+
+def _service(url: str, form: str) -> str:
+    """The matrix query asked of this server through SERVICE, inside a query Oxigraph evaluates."""
+    outer = "SELECT ?s ?p ?o" if form == "SELECT" else "CONSTRUCT { ?s ?p ?o }"
+    return f"{outer} WHERE {{ SERVICE <{url}/sparql> {{ {SELECT} }} }} ORDER BY ?s ?p ?o"
+
+
+def _rows_from(content: bytes, syntax: str) -> list[tuple[str, str, str]]:
+    result = Result.parse(io.BytesIO(content), format=syntax)
+    rows: list[tuple[str, str, str]] = []
+    for row in result:
+        s, p, o = (str(term) for term in row)  # type: ignore[union-attr]
+        rows.append((s, p, o))
+    return rows
+
+
+def _graph_from(content: bytes, syntax: str) -> Graph:
+    if syntax in ("nquads", "trig"):
+        dataset = Dataset()
+        dataset.parse(data=content, format=syntax)
+        graph = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    return Graph().parse(data=content, format=syntax)
+
+
+def _ask_oxigraph(oxigraph: str, method: str, query: str, accept: str) -> httpx.Response:
+    headers = {"Accept": accept}
+    if method == "GET":
+        response = httpx.get(f"{oxigraph}/query", params={"query": query}, headers=headers, timeout=120)
+    else:
+        response = httpx.post(f"{oxigraph}/query", data={"query": query}, headers=headers, timeout=120)
+    assert response.status_code == 200, f"Oxigraph answered {response.status_code}: {response.text[:300]}"
+    return response
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("accept", sorted(OXIGRAPH_RESULTS))
+def test_oxigraph_serve_service_select(endpoint: str, oxigraph_server: str, method: str, accept: str) -> None:  # noqa: F811
+    answer = _ask_oxigraph(oxigraph_server, method, _service(endpoint, "SELECT"), accept)
+    assert _rows_from(answer.content, OXIGRAPH_RESULTS[accept]) == _expected_rows(endpoint)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("accept", sorted(OXIGRAPH_GRAPHS))
+def test_oxigraph_serve_service_construct(endpoint: str, oxigraph_server: str, method: str, accept: str) -> None:  # noqa: F811
+    answer = _ask_oxigraph(oxigraph_server, method, _service(endpoint, "CONSTRUCT"), accept)
+    graph = _graph_from(answer.content, OXIGRAPH_GRAPHS[accept])
+    assert isomorphic(graph, _expected_graph(endpoint))
+
+
+@pytest.mark.parametrize("fmt", ["JSON", "XML", "CSV", "TSV"])
+def test_pyoxigraph_service_select(endpoint: str, fmt: str) -> None:
+    solutions = ox.Store().query(_service(endpoint, "SELECT"))
+    assert isinstance(solutions, ox.QuerySolutions)
+    content = solutions.serialize(format=getattr(ox.QueryResultsFormat, fmt))
+    assert content is not None
+    assert _rows_from(content, fmt.lower()) == _expected_rows(endpoint)
+
+
+@pytest.mark.parametrize("fmt", ["TURTLE", "N_TRIPLES", "RDF_XML", "N_QUADS", "TRIG", "N3", "JSON_LD"])
+def test_pyoxigraph_service_construct(endpoint: str, fmt: str) -> None:
+    triples = ox.Store().query(_service(endpoint, "CONSTRUCT"))
+    assert isinstance(triples, ox.QueryTriples)
+    syntax = getattr(ox.RdfFormat, fmt)
+    content = triples.serialize(format=syntax)
+    assert content is not None
+    assert isomorphic(_graph_from(content, OXIGRAPH_GRAPHS[syntax.media_type]), _expected_graph(endpoint))

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from ccg_graph.core.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
-from ccg_graph.rdf.parser import READABLE, RdfLimits, bracket_depth, parse_body, read_file
+from ccg_graph.rdf.parser import READABLE, RdfLimits, bracket_depth, guard_update_data, parse_body, read_file
 from tests.rdf.corpus import COMPLETE, encodings, hostile_entities, media_types, nesting_bombs, truncated, truncations
 
 LIMITS = RdfLimits(max_nesting=100, max_bytes=1024 * 1024)
@@ -103,3 +103,45 @@ def test_unguarded_pyoxigraph_crashes_on_the_json_ld_bomb() -> None:
     script = "import sys, pyoxigraph as ox; list(ox.parse(sys.stdin.buffer.read(), format=ox.RdfFormat.JSON_LD))"
     result = subprocess.run([sys.executable, "-c", script], input=nesting_bombs()[0].body, capture_output=True)
     assert result.returncode < 0, "pyoxigraph now survives the bomb: the guard could be relaxed"
+
+
+def test_literal_limit_on_turtle_bodies_says_where() -> None:
+    limits = RdfLimits(max_nesting=100, max_bytes=1024 * 1024, max_literal_bytes=64)
+    body = b'<http://e/a> <http://e/b> "short" .\n<http://e/a> <http://e/c> "' + b"x" * 100 + b'" .'
+    with pytest.raises(BadInput) as refused:
+        parse_body(body, "text/turtle", limits=limits)
+    assert (refused.value.line, refused.value.column) == (2, 27)
+    assert "literal of 102 bytes" in refused.value.reason
+    assert len(parse_body(body.replace(b"x" * 100, b"x" * 60), "text/turtle", limits=limits).triples) == 2
+
+
+UPDATE_LIMITS = RdfLimits(max_nesting=3, max_bytes=1024 * 1024, max_literal_bytes=16)
+
+
+@pytest.mark.parametrize(
+    ("update", "where"),
+    [
+        ("INSERT DATA {\n <http://e/a> <http://e/p> ( ( ( ( 1 ) ) ) ) }", (2, 34)),
+        # the GRAPH block counts as a level, as in a TriG body
+        (
+            "DELETE DATA { GRAPH <http://e/g> {\n"
+            " <http://e/a> <http://e/p> [ <http://e/p> [ <http://e/p> [ 1 ] ] ] } }",
+            (2, 58),
+        ),
+        ('insert data { <http://e/a> <http://e/p> "a literal far too long" }', (1, 41)),
+    ],
+)
+def test_update_data_blocks_meet_the_body_limits(update: str, where: tuple[int, int]) -> None:
+    with pytest.raises(BadInput) as refused:
+        guard_update_data(update, limits=UPDATE_LIMITS)
+    assert (refused.value.line, refused.value.column) == where
+
+
+def test_update_outside_data_blocks_is_left_to_the_query_limits() -> None:
+    # WHERE patterns nest groups and filters and match long strings: that is the protocol's bracket limit's job
+    where = 'DELETE { ?s ?p ?o } WHERE { { { { ?s ?p ?o FILTER(?o = "a literal far too long") } } } }'
+    guard_update_data(where, limits=UPDATE_LIMITS)
+    # keywords inside strings, IRIs and comments open no block
+    keywords = 'INSERT DATA { <http://e/a> <http://e/p> "DELETE DATA{((" } # DELETE DATA {'
+    guard_update_data(keywords, limits=UPDATE_LIMITS)
+    guard_update_data("INSERT DATA { <http://e/a> <http://e/p> ( ( ( 1 ) ) ) }", limits=UPDATE_LIMITS)

@@ -25,6 +25,8 @@ TOKEN = "hostile-input-token-7c1d"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 QUERY_TIMEOUT = 3.0
 MAX_BODY = 256 * 1024
+#: The longest literal the hostile server reads (under MAX_BODY, so a body can carry one longer).
+MAX_LITERAL = 32 * 1024
 ROW_CAP = 100
 
 
@@ -67,6 +69,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         query_workers="2",
         query_timeout=str(QUERY_TIMEOUT),
         max_body_bytes=str(MAX_BODY),
+        max_rdf_literal_bytes=str(MAX_LITERAL),
         max_result_rows=str(ROW_CAP),
     )
     yield server.url

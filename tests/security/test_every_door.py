@@ -27,7 +27,7 @@ from tests.rdf.corpus import (
     nesting_bombs,
     truncations,
 )
-from tests.security.conftest import AUTH, MAX_BODY, Canary, assert_clear_4xx, store_state
+from tests.security.conftest import AUTH, MAX_BODY, MAX_LITERAL, Canary, assert_clear_4xx, store_state
 
 #: Values for the parameters an operation declares, by name (path parameters get a fixed segment).
 PARAMETER_VALUES = {"graph": "http://example.org/hostile-door", "message": "hostile corpus", "name": "hostile"}
@@ -91,10 +91,48 @@ def _rdf_cases(door: Door) -> list[Case]:
     ]
 
 
+def _data_block(operation: str, nested: str) -> bytes:
+    """An update whose data block holds `nested` as the object of one triple in a named graph, on line 3."""
+    return f"PREFIX e: <http://e/>\n{operation} {{\n  GRAPH <http://e/g> {{ e:a e:p {nested} }}\n}}\n".encode()
+
+
 def _update_cases() -> list[Case]:
     deep = "INSERT DATA { <http://e/a> <http://e/p> " + "[ <http://e/p> " * 5_000 + "1" + " ]" * 5_000 + " }"
+    # Past the RDF limit (100) inside the block, under the protocol's bracket limit for whole requests (128):
+    # only the data-block guard can refuse these.
+    just_past = 110
     return [
         Case("update-nesting-bomb", deep.encode(), SPARQL_UPDATE, "nests"),
+        Case(
+            "update-collection-bomb",
+            _data_block("INSERT DATA", "( " * 5_000 + "1" + " )" * 5_000),
+            SPARQL_UPDATE,
+            "line 3, column",
+        ),
+        Case(
+            "update-collections-past-rdf-limit",
+            _data_block("INSERT DATA", "( " * just_past + "1" + " )" * just_past),
+            SPARQL_UPDATE,
+            "more than 100 levels deep at line 3, column",
+        ),
+        Case(
+            "update-bnodes-past-rdf-limit",
+            _data_block("DELETE DATA", "[ e:p " * just_past + "1" + " ]" * just_past),
+            SPARQL_UPDATE,
+            "more than 100 levels deep at line 3, column",
+        ),
+        Case(
+            "update-literal-past-rdf-limit",
+            _data_block("INSERT DATA", '"' + "x" * (MAX_LITERAL + 1) + '"'),
+            SPARQL_UPDATE,
+            "literal of",
+        ),
+        Case(
+            "update-not-utf8-line-column",
+            _data_block("INSERT DATA", '"caf\u00e9"').replace("é".encode(), b"\xe9"),
+            SPARQL_UPDATE,
+            "line 3, column",
+        ),
         Case("update-truncated", b"INSERT DATA { <http://e/a> <http://e/p> ", SPARQL_UPDATE, "syntax"),
         Case(
             "update-not-utf8",
