@@ -49,7 +49,13 @@ def make_executor(settings: Settings, store: Store) -> QueryExecutor:
     threads otherwise."""
     workers, queue_limit, timeout = settings.query_workers, settings.query_queue_limit, settings.query_timeout
     if store.opens_read_only:
-        return ProcessQueryExecutor(store.read_only_path, workers=workers, queue_limit=queue_limit, timeout=timeout)
+        return ProcessQueryExecutor(
+            store.read_only_path,
+            workers=workers,
+            queue_limit=queue_limit,
+            timeout=timeout,
+            niceness=settings.query_worker_niceness,
+        )
     return ThreadQueryExecutor(lambda: store, workers=workers, queue_limit=queue_limit, timeout=timeout)
 
 

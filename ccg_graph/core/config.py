@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=3, gt=0, description="Query worker processes of each server process (queries run at once)."
     )
+    query_worker_niceness: int = Field(
+        default=5,
+        ge=0,
+        le=19,
+        description=(
+            "How much lower the query workers' CPU priority is than the server's (POSIX nice increment): on a busy "
+            "machine long queries yield to HTTP, cached answers and writes; on an idle one it changes nothing."
+        ),
+    )
     server_processes: int = Field(
         default=1,
         gt=0,

@@ -101,8 +101,9 @@ class _Worker:
             self.sock.close()
 
 
-def start_worker_process() -> _Worker:
-    """A fresh `python -m ccg_graph.execution.worker` talking over one end of a socket pair.
+def start_worker_process(niceness: int = 0) -> _Worker:
+    """A fresh `python -m ccg_graph.execution.worker` talking over one end of a socket pair, `niceness` steps
+    below the server's CPU priority (the worker lowers its own at start: see `worker_main`).
 
     A plain subprocess rather than multiprocessing's spawn: the child imports only what it needs (not the
     parent's `__main__`, which may be pytest or uvicorn), so it starts fast and the same way everywhere.
@@ -110,7 +111,7 @@ def start_worker_process() -> _Worker:
     parent, child = socket.socketpair()
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ccg_graph.execution.worker", str(child.fileno())],
+            [sys.executable, "-m", "ccg_graph.execution.worker", str(child.fileno()), str(niceness)],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -129,8 +130,10 @@ class ProcessQueryExecutor:
         workers: int,
         queue_limit: int,
         timeout: float,
+        niceness: int = 0,
     ) -> None:
         self._store_path = store_path
+        self._niceness = niceness
         self._size = workers
         self._queue_limit = queue_limit
         self._timeout = timeout
@@ -140,7 +143,7 @@ class ProcessQueryExecutor:
 
     async def _start_worker(self) -> _Worker:
         """A new worker (spawned in a thread: starting a process takes a few hundred milliseconds)."""
-        worker = await asyncio.to_thread(start_worker_process)
+        worker = await asyncio.to_thread(start_worker_process, self._niceness)
         await worker.connect()
         self._all.add(worker)
         return worker

@@ -146,9 +146,12 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buffer)
 
 
-def worker_main(sock: socket.socket) -> None:
-    """Serve framed `(store_path, QueryJob)` requests until the socket closes or an empty frame arrives."""
+def worker_main(sock: socket.socket, niceness: int = 0) -> None:
+    """Serve framed `(store_path, QueryJob)` requests until the socket closes or an empty frame arrives,
+    `niceness` steps below the CPU priority the worker was started with."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops its workers
+    if niceness:
+        os.nice(niceness)  # queries yield to the server's HTTP, cached answers and writes when the cores are busy
     store: EmbeddedStore | None = None
     opened: str | None = None
     while True:
@@ -174,4 +177,4 @@ def worker_main(sock: socket.socket) -> None:
 
 
 if __name__ == "__main__":
-    worker_main(socket.socket(fileno=int(sys.argv[1])))
+    worker_main(socket.socket(fileno=int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else 0)
