@@ -31,6 +31,12 @@ class Profile:
     incremental_with_full: bool = True
     #: Compare rdflib-endpoint (its load alone takes most of a minute on the national graph).
     rdflib_endpoint: bool = True
+    #: The lookup soak (bench.soak): its length and concurrency (the target is judged on a 60 s soak at c16).
+    soak_seconds: float = 60
+    soak_connections: int = 16
+    #: The remote store (bench.remote_store): lookups timed both ways, and one wrk run's length per lookup and way.
+    remote_lookups: int = 8
+    remote_seconds: float = 1.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,6 +53,7 @@ QUICK = Profile(
     http_longest_seconds=2.5,
     classes=("lookup", "as_of", "lineage", "aggregate"),
     incremental_with_full=False,
+    soak_seconds=20,
 )
 FULL = Profile(
     name="full",
@@ -57,6 +64,8 @@ FULL = Profile(
     http_max_requests=50_000,
     request_timeout_seconds=60,
     http_longest_seconds=60,
+    remote_lookups=24,
+    remote_seconds=2.0,
 )
 TINY = Profile(
     name="tiny",
@@ -69,5 +78,7 @@ TINY = Profile(
     http_longest_seconds=2,
     per_class=4,
     concurrencies=(1, 8),
+    soak_seconds=2,
+    remote_lookups=2,
 )
 PROFILES = {p.name: p for p in (QUICK, FULL, TINY)}

@@ -89,6 +89,76 @@ def breakdown_table(data: dict) -> list[str]:
     return lines
 
 
+def _problem(data: dict, key: str) -> str:
+    reason = data.get("errors", {}).get(key) or data.get("missing", {}).get(key)
+    return f"Not measured in this run: {reason}" if reason else "Not measured in this run."
+
+
+def soak_table(data: dict) -> list[str]:
+    found = data.get("soak")
+    if not found:
+        return [_problem(data, "soak")]
+    rows = found["rows"]
+    lines = [
+        f"The {found['queries']} lookups at concurrency {found['connections']} for {found['seconds']:g} s against "
+        "`ccg-graph serve` (`bench/soak.py`; the target's soak is 60 s, the full profile's length). Rows first: "
+        f"every lookup's row count over HTTP against pyoxigraph's in process: "
+        f"{'agree' if rows['agree'] else '**DISAGREE**'} ({sum(r or 0 for r in rows['served']):,} rows in all).",
+        "",
+    ]
+    if "run" not in found:
+        return [*lines, f"Not soaked: {found.get('skipped')}"]
+    run = found["run"]
+    errors = run["errors"]
+    return [
+        *lines,
+        "| requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | connect / read / write / time-out |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {run['requests']:,} | {_fmt(run['requests_per_s'])} | {_fmt(run['p50_ms'], 2)} | {_fmt(run['p95_ms'], 2)} "
+        f"| {_fmt(run['p99_ms'], 2)} | {_fmt(run['max_ms'], 2)} | {errors['status']} "
+        f"| {errors['connect']} / {errors['read']} / {errors['write']} / {errors['timeout']} |",
+    ]
+
+
+def remote_store_table(data: dict) -> list[str]:
+    found = data.get("remote_store")
+    if not found:
+        return [_problem(data, "remote_store")]
+    agree = "agree" if found["agree"] else "**DISAGREE**"
+    lines = [
+        "Lookups through `ccg-graph serve` with CCG_GRAPH_STORE=sparql over the harness's `oxigraph serve` "
+        "(CCG_GRAPH_REMOTE_UNION=server, an empty build directory), against the same lookups sent to that "
+        "`oxigraph serve` directly; each lookup's median (wrk's p50 at concurrency 1) both ways "
+        f"(`bench/remote_store.py`). Row counts both ways: {agree} "
+        f"({'; '.join(str(r['oxigraph']) for r in found['rows'])}).",
+        "",
+    ]
+    if "lookups" not in found:
+        return [*lines, f"Not timed: {found.get('skipped')}"]
+    lines += [
+        "| lookup | oxigraph serve ms | ccg-graph over it ms | ratio | store client ms more | ccg-graph HTTP ms more |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for number, entry in enumerate(found["lookups"], start=1):
+        layers = entry.get("layers") or {}
+        lines.append(
+            f"| {number} | {_fmt(entry['direct']['p50_ms'], 3)} | {_fmt(entry['through']['p50_ms'], 3)} "
+            f"| {_fmt(entry.get('ratio'), 2)} | {_fmt(layers.get('store_client_ms'), 3)} "
+            f"| {_fmt(layers.get('ccg_graph_http_ms'), 3)} |"
+        )
+    if "median_ratio" in found:
+        layers = found["median_layers"]
+        lines += [
+            "",
+            f"Median ratio **{found['median_ratio']:.2f}x**; per lookup (medians): `oxigraph serve` "
+            f"{layers['remote_ms']:.3f} ms, ccg-graph's store client in process (httpx, parsing the answer into "
+            f"pyoxigraph terms) {layers['store_client_ms']:.3f} ms more, ccg-graph's HTTP layer (uvicorn, "
+            f"FastAPI, the executor's thread, serialising again) {layers['ccg_graph_http_ms']:.3f} ms more; "
+            f"{found['errors']} failed requests.",
+        ]
+    return lines
+
+
 def write_load_table(data: dict) -> list[str]:
     found = data.get("write_load")
     if not found:
@@ -340,6 +410,15 @@ def headline(data: dict) -> list[str]:
                 f"- {name} at concurrency {conc[1:]}: ccg-graph does **{http[key]['ratio']:.2f}x** the requests/s of "
                 f"{anchor.removeprefix('vs_')}{' (at least)' if http[key]['lower_bound'] else ''}"
             )
+    remote = (data.get("remote_store") or {}).get("median_ratio")
+    if remote is not None:
+        out.append(f"- remote store: a lookup through ccg-graph over `oxigraph serve` costs **{remote:.2f}x** as much")
+    run = (data.get("soak") or {}).get("run")
+    if run:
+        out.append(
+            f"- lookups soaked {data['soak']['seconds']:g} s at concurrency {data['soak']['connections']}: "
+            f"p99 **{run['p99_ms']:.1f} ms**, {data['soak']['errors']} errors"
+        )
     for key, value in ratios.get("load", {}).items():
         out.append(f"- load, {key.replace('_', ' ')}: **{value:.2f}x**")
     for key, value in ratios.get("validation", {}).items():
@@ -389,6 +468,14 @@ def render(data: dict, results_path: Path, images: list[str]) -> str:
         "### The cost of one lookup",
         "",
         *breakdown_table(data),
+        "",
+        "### Lookups under the soak",
+        "",
+        *soak_table(data),
+        "",
+        "### The remote store (ccg-graph over `oxigraph serve`)",
+        "",
+        *remote_store_table(data),
         "",
         "### The write path under read load",
         "",

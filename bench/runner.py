@@ -28,8 +28,10 @@ from bench import (
     places,
     profiling,
     ratios,
+    remote_store,
     report,
     results,
+    soak,
     synthetic,
     targets,
     validation,
@@ -165,7 +167,7 @@ class Run:
                 "http.oxigraph",
                 lambda: self.with_server(
                     lambda: start_oxigraph(oxigraph_store, self.work / "logs"),
-                    lambda server: measure_server(server, workload, profile, self.work / "wrk"),
+                    lambda server: self.oxigraph_session(server, workload),
                 ),
             )
         self.log("HTTP: ccg-graph serve")
@@ -235,6 +237,14 @@ class Run:
         finally:
             server.stop()
 
+    def oxigraph_session(self, server: Server, workload: Workload) -> dict:
+        outcome = measure_server(server, workload, self.profile, self.work / "wrk")
+        self.log("the remote store: ccg-graph serve over this oxigraph serve, lookups both ways")
+        self.data["remote_store"] = self.attempt(
+            "remote_store", lambda: remote_store.measure(server, workload.queries["lookup"], self.profile, self.work)
+        )
+        return outcome
+
     def ccg_graph_session(self, server: Server, workload: Workload, iris: list[str], build_dir: Path) -> dict:
         outcome = measure_server(server, workload, self.profile, self.work / "wrk")
         if "as_of" in self.profile.classes and workload.saved_paths.get("as_of"):
@@ -247,6 +257,11 @@ class Run:
             )
             if cached is not None:
                 outcome["classes"]["as_of_cached"] = cached
+        self.log(f"lookups soaked for {self.profile.soak_seconds:g} s at concurrency {self.profile.soak_connections}")
+        self.data["soak"] = self.attempt(
+            "soak",
+            lambda: soak.measure(server, build_dir, workload.queries["lookup"], self.profile, self.work / "wrk"),
+        )
         self.log("the cost of one lookup, layer by layer")
         self.data["breakdown"] = self.attempt(
             "breakdown",
@@ -273,7 +288,7 @@ class Run:
         chosen = [n for n in misses if n == "lookup"]
         engine = [n for n in misses if n != "lookup"]
         if engine:
-            chosen.append(min(engine, key=misses.get))
+            chosen.append(min(engine, key=lambda n: misses[n]))
         profiles = {}
         for name in chosen:
             self.log(f"py-spy on ccg-graph under the {name} load (it misses oxigraph's pace)")
@@ -353,7 +368,7 @@ def count_classes(store: EmbeddedStore) -> dict[str, int]:
     return counts
 
 
-def page_iris(workload) -> list[str]:
+def page_iris(workload: Workload) -> list[str]:
     """The IRIs the lookups ask about: the pages dereferenced."""
     iris = []
     for text in workload.queries["lookup"]:

@@ -127,7 +127,9 @@ def test_every_ratio_and_target_is_reported(harness_run: tuple[int, dict, Path, 
         ratios["growth"][k] is not None for k in ("load_seconds", "full_validation_seconds", "lookup_mean_latency")
     )
     names = [t["target"] for t in data["targets"]]
-    assert len(names) == 13  # issue 20's eleven, with issue 19's search-index and locate ratios
+    assert len(names) == 15  # issue 20's thirteen, with issue 19's search-index and locate ratios
+    assert "lookups under the c16 soak" in names
+    assert "remote store (ccg-graph over oxigraph serve) vs oxigraph serve alone" in names
     for target in data["targets"]:  # every target is judged, or says why it is not
         assert target["pass"] in (True, False) or target["note"], target
 
@@ -179,3 +181,41 @@ def test_the_report_is_written_between_the_markers(harness_run: tuple[int, dict,
         assert (folder / image).stat().st_size > 1000
         assert f"]({image})" in text
     assert data["machine"]["versions"]["pyoxigraph"] in text
+
+
+def test_the_lookup_soak_checks_rows_then_loads_at_c16(harness_run: tuple[int, dict, Path, str]) -> None:
+    _, data, folder, _ = harness_run
+    soak = data["soak"]
+    assert soak["connections"] == 16 and soak["seconds"] == data["profile"]["soak_seconds"]
+    rows = soak["rows"]
+    assert rows["agree"] and rows["served"] == rows["engine"], rows
+    assert len(rows["served"]) == soak["queries"] == data["workload"]["lookup"]
+    assert any(count > 0 for count in rows["engine"])  # the lookups ask about resources that are there
+    run = soak["run"]
+    assert run["connections"] == 16 and run["requests"] > 0 and run["requests_per_s"] > 0, run
+    assert run["p50_ms"] <= run["p95_ms"] <= run["p99_ms"]
+    assert soak["errors"] == sum(run["errors"].values())
+    target = next(t for t in data["targets"] if t["target"] == "lookups under the c16 soak")
+    assert target["measured"].startswith(f"p99 {run['p99_ms']:.1f} ms")
+    assert target["pass"] is None and "not the national graph" in target["note"]  # the tiny base is judged nowhere
+    assert "### Lookups under the soak" in (folder / "README.md").read_text()
+
+
+def test_the_remote_store_is_compared_with_oxigraph_serve_alone(harness_run: tuple[int, dict, Path, str]) -> None:
+    _, data, folder, _ = harness_run
+    remote = data["remote_store"]
+    assert remote["union"] == "server" and remote["agree"], remote
+    assert remote["queries"] == len(remote["rows"]) == len(remote["lookups"]) == data["profile"]["remote_lookups"]
+    for rows, entry in zip(remote["rows"], remote["lookups"], strict=True):
+        assert rows["ccg-graph over oxigraph"] == rows["oxigraph"] is not None
+        assert entry["direct"]["requests"] > 0 and entry["through"]["requests"] > 0, entry
+        assert entry["ratio"] == round(entry["through"]["p50_ms"] / entry["direct"]["p50_ms"], 3)
+        layers = entry["layers"]
+        total = layers["remote_ms"] + layers["store_client_ms"] + layers["ccg_graph_http_ms"]
+        assert abs(total - entry["through"]["p50_ms"]) < 0.01, entry
+    assert remote["errors"] == 0 and remote["median_ratio"] > 0
+    target = next(t for t in data["targets"] if t["target"].startswith("remote store"))
+    assert target["pass"] is (remote["median_ratio"] <= 1.3)
+    if not target["pass"]:
+        assert "store client" in target["note"] and "HTTP layer" in target["note"]
+    assert "### The remote store" in (folder / "README.md").read_text()
