@@ -56,7 +56,8 @@ class Store(ABC):
     `ReleaseLog` with its RDF Patch), `opens_read_only` (another process can open it read-only at
     `read_only_path()`, so queries can run in worker processes that can be stopped), `generation_is_exact`
     (its `generation` names the data exactly, so answers can be cached by it), `local_directory()` (the
-    folder on this machine holding the data being served, for indexes kept beside it), `serves_replicas`
+    folder on this machine holding the data being served, for indexes kept beside it), `native` (the
+    pyoxigraph store in this process, read directly where speed matters), `serves_replicas`
     (each `generation` is an immutable folder, `generation_directory()`, that a replica can be sent a copy
     of) and `follows_primary` (a replica: its data is the releases of a primary, applied by a follower, and
     it takes no writes of its own).
@@ -85,6 +86,12 @@ class Store(ABC):
 
     def local_directory(self) -> Path | None:
         """The directory on this machine holding the data being served (None: in memory, or elsewhere)."""
+        return None
+
+    @property
+    def native(self) -> ox.Store | None:
+        """The pyoxigraph store holding the data in this process, for fast triple-pattern reads (None: the data
+        is elsewhere, and is read through `query` and `quads_for_pattern`)."""
         return None
 
     @abstractmethod

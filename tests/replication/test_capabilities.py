@@ -35,6 +35,7 @@ def test_a_primary_serves_replicas_and_its_replica_follows_it_and_serves_none(tm
         assert len(replica) == len(primary)
         assert replica.follows_primary and not replica.serves_replicas and not replica.keeps_history
         assert replica.opens_read_only  # its query workers open the generation it serves, as a primary's do
+        assert replica.native is not None and len(replica.native) == len(primary)
         reader = EmbeddedStore(replica.read_only_path(), read_only=True)
         assert len(reader) == len(primary)
         reader.close()
