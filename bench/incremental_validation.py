@@ -49,7 +49,7 @@ from ccg_graph.core.errors import NotFound
 from ccg_graph.core.namespaces import ID, ccg_iri, governing_body_iri
 from ccg_graph.store import EmbeddedStore
 from ccg_graph.validate import ValidationOutcome, load_ontology, load_shapes, validate_change, validate_graph
-from ccg_graph.validation.engine import as_prepared_graph
+from ccg_graph.validation.engine import as_prepared_graph, run_pyshacl
 from ccg_graph.validation.incremental import _effective_change, reach_plan, to_rdflib
 from ccg_graph.validation.neighbourhood import ChangedGraph, affected_focus_nodes, collect, source_for
 from ccg_graph.validation.outcome import compact
@@ -185,8 +185,6 @@ def _measure(store: EmbeddedStore, added, removed, settings: Settings, repeats: 
 
 def _pyshacl_focus_nodes_on_neighbourhood(store: EmbeddedStore, added, removed, settings: Settings) -> dict:
     """pySHACL's `focus_nodes` option on the neighbourhood graph our validator gets (same nodes, same triples)."""
-    from pyshacl import validate as pyshacl_validate
-
     gained, lost = _effective_change(store, added, removed)
     graph = ChangedGraph(source_for(store), gained, lost)
     focus = affected_focus_nodes(graph, reach_plan(settings), gained | lost)
@@ -201,15 +199,7 @@ def _pyshacl_focus_nodes_on_neighbourhood(store: EmbeddedStore, added, removed, 
         start = time.perf_counter()
         if attempt == 2:
             profile.enable()
-        pyshacl_validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            focus_nodes=focus_list,
-        )
+        run_pyshacl(data, shapes, ontology, focus_nodes=focus_list)
         if attempt == 2:
             profile.disable()
         else:
@@ -330,8 +320,6 @@ def run(
     if focus_nodes_baseline:
         # pySHACL's own option, on the whole graph (the CCG in it, as after the submission): every target is
         # still evaluated over all of it and then filtered by list membership.
-        from pyshacl import validate as pyshacl_validate
-
         for quad in added:
             data.remove((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         for quad in removed:
@@ -339,15 +327,7 @@ def run(
         focus_list = [to_rdflib(n) for n in checked_ccg if isinstance(n, ox.NamedNode)]
         load = _load()
         clock = time.perf_counter()
-        pyshacl_validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            focus_nodes=focus_list,
-        )
+        run_pyshacl(data, shapes, ontology, focus_nodes=focus_list)
         figures["pyshacl_focus_nodes_on_national_graph"] = {
             "seconds": round(time.perf_counter() - clock, 2),
             "load_average_1min": load,

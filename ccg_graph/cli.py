@@ -227,7 +227,6 @@ def query(
 ) -> None:
     """Run a saved query (or a query file) against the built graph or, with --endpoint, a SPARQL service."""
     from ccg_graph.client.output import FORMATS
-    from ccg_graph.sparql.binding import bind_values
     from ccg_graph.sparql.saved_queries import QueryCatalogue, load_query_file
 
     settings = _settings(build_dir)
@@ -248,16 +247,21 @@ def query(
             if path.suffix == ".rq" or path.exists()
             else QueryCatalogue(settings.queries_dir).get(name_or_file)
         )
-        bindings = saved.bind(values)
-        if endpoint is not None:
-            from ccg_graph.client import Client
-
-            answer = Client(endpoint, timeout=settings.query_timeout).run(bind_values(saved.text, bindings))
-        else:
-            answer = _local_answer(settings, saved.text, bindings)
-        _emit(answer, output_format, output)
+        _emit(_answer(settings, endpoint, saved.text, saved.bind(values)), output_format, output)
 
     run_reporting_errors(run)
+
+
+def _answer(
+    settings: Settings, endpoint: str | None, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]
+) -> object:
+    """A query's answer from `endpoint` (any SPARQL service) when one is given, else from the built store."""
+    if endpoint is None:
+        return _local_answer(settings, text, bindings)
+    from ccg_graph.client import Client
+    from ccg_graph.sparql.binding import bind_values
+
+    return Client(endpoint, timeout=settings.query_timeout).run(bind_values(text, bindings))
 
 
 def _local_answer(
@@ -332,13 +336,7 @@ def export_crosswalk(
 
     def run() -> None:
         saved = QueryCatalogue(settings.queries_dir).get("organisation-crosswalk")
-        if endpoint is not None:
-            from ccg_graph.client import Client
-
-            answer = Client(endpoint, timeout=settings.query_timeout).select(saved.text)
-        else:
-            answer = _local_answer(settings, saved.text, {})
-        _emit(answer, "csv", output)
+        _emit(_answer(settings, endpoint, saved.text, {}), "csv", output)
 
     run_reporting_errors(run)
 

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from pathlib import Path
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -74,8 +73,8 @@ class FingerprintCache:
         return Fingerprint(digest, builds, self._modified(store))
 
     def _modified(self, store: Store) -> datetime:
-        published = getattr(store, "path", None)
-        candidates = [published] if isinstance(published, Path) else [self.settings.store_dir]
+        served = store.local_directory()
+        candidates = [served] if served is not None else [self.settings.store_dir]
         candidates.append(self.settings.dump_path)
         times = [p.stat().st_mtime for p in candidates if p.exists()]
         if not times:

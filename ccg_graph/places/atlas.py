@@ -19,6 +19,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ccg_graph.places.geometry import parse_wkt_literal
+from ccg_graph.store.base import Store
 
 #: The kinds `locate` answers (the issue's contract) and their class local names.
 LOCATE_KINDS = {
@@ -82,10 +83,7 @@ class Atlas:
             shapely.prepare(boundary.shape)  # GEOS indexes the polygon's edges: the exact test on a candidate is fast
 
     @classmethod
-    def from_store(cls, store: object) -> Atlas:
-        from ccg_graph.store.base import Store
-
-        assert isinstance(store, Store)
+    def from_store(cls, store: Store) -> Atlas:
         result = store.query(BOUNDARIES_QUERY)
         assert result.solutions is not None
         found = []

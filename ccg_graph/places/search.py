@@ -36,10 +36,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ccg_graph.core.namespaces import DEF_BASE, KIND_LABELS
+
+if TYPE_CHECKING:  # the store's SPARQL functions import this module: the store is named for typing only
+    from ccg_graph.store.base import Store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The SPARQL functions (see docs/places.md): ccg:textMatch(text, query) and ccg:searchRank(iri, query).
@@ -161,11 +165,8 @@ def _kind_label(term: object) -> str:
     return KIND_LABELS.get(name, name)
 
 
-def collect(store: object) -> tuple[list[Organisation], list[NameEntry]]:
+def collect(store: Store) -> tuple[list[Organisation], list[NameEntry]]:
     """Every organisation with a code, and every name and code of each, from a store (`Store.query`)."""
-    from ccg_graph.store.base import Store
-
-    assert isinstance(store, Store)
     organisations = []
     classes: dict[str, str] = {}
     result = store.query(_ORGANISATIONS)
@@ -239,7 +240,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def build_index(store: object, target: Path) -> None:
+def build_index(store: Store, target: Path) -> None:
     """Collect the names of `store` and write its index to `target`."""
     organisations, entries = collect(store)
     write_index(organisations, entries, target)

@@ -22,7 +22,7 @@ from ccg_graph.rdf.negotiation import (
     NotAcceptable,
     negotiate,
 )
-from ccg_graph.rdf.parser import bracket_depth, byte_position, text_position
+from ccg_graph.rdf.parser import bracket_depth, decode_utf8, text_position
 from ccg_graph.rdf.parser import media_type_of as media_type
 
 #: The deepest nesting of { } ( ) [ ] a request may use. Real queries stay under 20; the engine's recursive
@@ -52,15 +52,7 @@ def _decode(body: bytes, parameters: dict[str, str]) -> str:
     charset = parameters.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise BadQuery(f"the request body must be UTF-8 (SPARQL 1.1 Protocol); it declares charset={charset}")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line, column = byte_position(body, err.start)
-        raise BadQuery(
-            f"the request body is not valid UTF-8 (byte 0x{body[err.start]:02x} at line {line}, column {column})",
-            line=line,
-            column=column,
-        ) from err
+    return decode_utf8(body, "the request body", refusal=BadQuery)
 
 
 def check_nesting(text: str, kind: str) -> str:

@@ -162,12 +162,14 @@ def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _check_utf8(data: bytes, what: str, source: str | None) -> str:
+def decode_utf8(data: bytes, what: str, source: str | None = None, *, refusal: type[BadInput] = BadInput) -> str:
+    """`data` as text, or `refusal` naming `what` and the line and column of the first byte that is not UTF-8
+    (an RDF body's guard here; the SPARQL protocol's body refuses with `BadQuery`)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line, column = byte_position(data, err.start)
-        raise BadInput(
+        raise refusal(
             f"{what} is not valid UTF-8 (byte 0x{data[err.start]:02x} at line {line}, column {column})",
             path=source,
             line=line,
@@ -350,7 +352,7 @@ def _check_size(data: bytes, what: str, limits: RdfLimits) -> None:
 def guard(data: bytes, fmt: ox.RdfFormat, *, what: str, limits: RdfLimits, source: str | None = None) -> str:
     """Every check that runs before pyoxigraph sees `data` (see the module docstring); its text."""
     _check_size(data, what, limits)
-    text = _check_utf8(data, what, source)
+    text = decode_utf8(data, what, source)
     if fmt == ox.RdfFormat.JSON_LD:
         _check_json_nesting(data, what, limits.max_nesting, source)
     elif fmt == ox.RdfFormat.RDF_XML:

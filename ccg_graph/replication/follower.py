@@ -25,6 +25,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -323,8 +324,8 @@ class Follower:
         return (200 if healthy else 503), body
 
 
-def follow_primary(settings: Settings, store: object) -> Follower | None:
+def follow_primary(settings: Settings, store: Store) -> Follower | None:
     """The running follower of a replica's store, or None when this server is not a replica."""
-    if not settings.replica_of or not isinstance(store, ReplicaStore):
+    if not settings.replica_of or not store.follows_primary:
         return None
-    return Follower(settings, store).start()
+    return Follower(settings, cast(ReplicaStore, store)).start()  # the one backend that `follows_primary`

@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 from ccg_graph.core.errors import NotFound
 from ccg_graph.linked_data.dumps import DumpFiles
 from ccg_graph.replication.snapshot import PrimaryStatus, SnapshotMaker
-from ccg_graph.store.published import PublishedStore
 
 router = APIRouter(tags=["replication"])
 
@@ -29,7 +28,7 @@ def snapshot_maker(request: Request) -> SnapshotMaker:
             f"this server is a read replica of {state.settings.replica_of}: replicas follow the primary, not a replica"
         )
     store = state.store
-    if not isinstance(store, PublishedStore):
+    if not store.serves_replicas:
         raise NotFound("replication needs the embedded store (published generations); this server has none")
     maker = getattr(state, "snapshot_maker", None)
     if maker is None or maker.store is not store:

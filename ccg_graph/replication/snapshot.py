@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from ccg_graph.core.config import Settings
 from ccg_graph.core.errors import NotFound
 from ccg_graph.linked_data.dumps import DumpFiles
-from ccg_graph.store.published import PublishedStore
+from ccg_graph.store.base import Store
 
 SNAPSHOTS = "replication"
 #: Snapshots kept besides the newest, so one still being downloaded is not removed under its reader.
@@ -58,9 +58,9 @@ def release_of(generation: str) -> str:
 
 
 class SnapshotMaker:
-    """Makes and finds the snapshots of one primary's build directory."""
+    """Makes and finds the snapshots of one primary's build directory (its store `serves_replicas`)."""
 
-    def __init__(self, settings: Settings, store: PublishedStore, dumps: DumpFiles) -> None:
+    def __init__(self, settings: Settings, store: Store, dumps: DumpFiles) -> None:
         self.store = store
         self.dumps = dumps
         self.dump_path = settings.dump_path
@@ -69,7 +69,7 @@ class SnapshotMaker:
 
     def status(self) -> PrimaryStatus:
         generation = self.store.generation
-        path = self.store.root / generation
+        path = self.store.generation_directory(generation)
         times = [p.stat().st_mtime for p in (path, self.dump_path) if p.exists()]
         return PrimaryStatus(
             release=release_of(generation),
@@ -85,7 +85,7 @@ class SnapshotMaker:
         sidecar = target.with_name(target.name + ".sha256")
         with self._lock:
             if not (target.is_file() and sidecar.is_file()):
-                generation = self.store.root / status.generation
+                generation = self.store.generation_directory(status.generation)
                 if not generation.is_dir():
                     raise NotFound(f"the generation {status.generation!r} is no longer on disk; ask again")
                 self._write(generation, target, sidecar)

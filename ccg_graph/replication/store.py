@@ -122,9 +122,13 @@ def install_snapshot(root: Path, snapshot: Path, record: GenerationRecord, last_
 
 class ReplicaStore(PublishedStore):
     """A `PublishedStore` whose generations are applied from a primary; it takes no writes of its own, so it
-    keeps no release history either (the primary's is the history; the replica follows its feed)."""
+    keeps no release history either (the primary's is the history; the replica follows its feed). Its
+    `generation` is the primary's name for the release, not a folder of its own, and a replica is not
+    followed in turn: it serves no replicas."""
 
     keeps_history = False
+    serves_replicas = False
+    follows_primary = True
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
@@ -148,6 +152,9 @@ class ReplicaStore(PublishedStore):
     @property
     def release(self) -> str:
         return self.record().release
+
+    def generation_directory(self, generation: str) -> Path:
+        return Store.generation_directory(self, generation)
 
     def commit(
         self, added: Quads, removed: Quads, *, validate: ChangeGate | None = None, before_publish: Hook | None = None

@@ -55,16 +55,27 @@ class Store(ABC):
     never ask ``isinstance``: `keeps_history` (each commit is a release of the build, recorded in its
     `ReleaseLog` with its RDF Patch), `opens_read_only` (another process can open it read-only at
     `read_only_path()`, so queries can run in worker processes that can be stopped), `generation_is_exact`
-    (its `generation` names the data exactly, so answers can be cached by it) and `local_directory()` (the
-    folder on this machine holding the data being served, for indexes kept beside it).
+    (its `generation` names the data exactly, so answers can be cached by it), `local_directory()` (the
+    folder on this machine holding the data being served, for indexes kept beside it), `native` (the
+    pyoxigraph store in this process, read directly where speed matters), `serves_replicas`
+    (each `generation` is an immutable folder, `generation_directory()`, that a replica can be sent a copy
+    of) and `follows_primary` (a replica: its data is the releases of a primary, applied by a follower, and
+    it takes no writes of its own).
     """
 
     keeps_history: ClassVar[bool] = False
     opens_read_only: ClassVar[bool] = False
+    serves_replicas: ClassVar[bool] = False
+    follows_primary: ClassVar[bool] = False
 
     def read_only_path(self) -> Path:
         """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
         raise TypeError(f"a {type(self).__name__} cannot be opened read-only by another process")
+
+    def generation_directory(self, generation: str) -> Path:
+        """The folder holding the generation named `generation` (only for a store that `serves_replicas`):
+        named, not current, so a snapshot made while a write publishes still copies the release it names."""
+        raise TypeError(f"a {type(self).__name__} keeps no generations a replica can copy")
 
     @property
     def generation_is_exact(self) -> bool:
@@ -75,6 +86,12 @@ class Store(ABC):
 
     def local_directory(self) -> Path | None:
         """The directory on this machine holding the data being served (None: in memory, or elsewhere)."""
+        return None
+
+    @property
+    def native(self) -> ox.Store | None:
+        """The pyoxigraph store holding the data in this process, for fast triple-pattern reads (None: the data
+        is elsewhere, and is read through `query` and `quads_for_pattern`)."""
         return None
 
     @abstractmethod

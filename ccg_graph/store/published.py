@@ -183,6 +183,7 @@ class PublishedStore(Store):
 
     keeps_history = True
     opens_read_only = True
+    serves_replicas = True
 
     def __init__(self, root: Path, *, write_wait_seconds: float | None = None) -> None:
         self.root = root
@@ -238,6 +239,9 @@ class PublishedStore(Store):
 
     def local_directory(self) -> Path | None:
         return self.path
+
+    def generation_directory(self, generation: str) -> Path:
+        return self.root / generation
 
     @property
     def generation(self) -> str:

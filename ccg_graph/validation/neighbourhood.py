@@ -128,8 +128,8 @@ class SparqlSource:
 
 
 def source_for(store: Store, *, prefer_sparql: bool = False) -> TripleSource:
-    native = getattr(store, "native", None)
-    if isinstance(native, ox.Store) and not prefer_sparql:
+    native = store.native
+    if native is not None and not prefer_sparql:
         return NativeSource(native)
     return SparqlSource(store)
 

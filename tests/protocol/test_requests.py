@@ -49,8 +49,10 @@ def test_two_queries_in_one_request_are_refused() -> None:
 
 
 def test_a_body_that_is_not_utf8_is_refused() -> None:
-    with pytest.raises(BadQuery, match="UTF-8"):
-        parse_operation("POST", "", "application/sparql-query", "SELECT * WHERE { ?s ?p 'é' }".encode("latin-1"))
+    with pytest.raises(BadQuery, match="UTF-8") as refused:
+        parse_operation("POST", "", "application/sparql-query", "SELECT *\nWHERE { ?s ?p 'é' }".encode("latin-1"))
+    assert str(refused.value) == "the request body is not valid UTF-8 (byte 0xe9 at line 2, column 16)"
+    assert (refused.value.line, refused.value.column) == (2, 16)
 
 
 def test_brackets_nested_past_the_limit_are_refused_before_the_engine_sees_them() -> None:

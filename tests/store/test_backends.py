@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from ccg_graph.core.config import PROJECT_ROOT
+from ccg_graph.core.errors import Forbidden
 from ccg_graph.sparql.saved_queries import QueryCatalogue
 from ccg_graph.store import EmbeddedStore, Store
 from tests.store.helpers import plain, plain_quads, rows
@@ -227,6 +228,19 @@ def test_each_capability_says_what_the_backend_does(store: Store) -> None:
     else:
         with pytest.raises(TypeError):
             store.read_only_path()
+    if store.serves_replicas:  # the folder a generation names holds what the store serves while it is current
+        copied = EmbeddedStore(store.generation_directory(store.generation), read_only=True)
+        assert len(copied) == len(store)
+        copied.close()
+    else:
+        with pytest.raises(TypeError):
+            store.generation_directory(store.generation)
+    native = store.native
+    if native is not None:  # the pyoxigraph store read directly holds what the interface answers
+        assert len(native) == len(store)
+    if store.follows_primary:  # a replica takes no writes of its own
+        with pytest.raises(Forbidden):
+            store.commit([], [])
     if store.generation_is_exact:  # a write through the store names a new generation
         before = store.generation
         quad = ox.Quad(ox.NamedNode(EX + "capability"), RDFS_LABEL, ox.Literal("x"), ox.NamedNode(EX + "capability-g"))
@@ -239,12 +253,20 @@ def test_the_capabilities_of_each_backend(store: Store, request: pytest.FixtureR
     """What each backend promises (the published store is the server's: all of them; a remote server none)."""
     backend = request.node.callspec.params["store"]
     promised = {
-        "embedded": (False, False, True, False),  # in memory: its generation counts its own writes
-        "published": (True, True, True, True),
-        "oxigraph": (False, False, False, False),
-        "virtuoso": (False, False, False, False),
+        "embedded": (False, False, True, False, False, False, True),  # in memory: its generation counts its writes
+        "published": (True, True, True, True, True, False, True),
+        "oxigraph": (False, False, False, False, False, False, False),
+        "virtuoso": (False, False, False, False, False, False, False),
     }[backend]
-    said = (store.keeps_history, store.opens_read_only, store.generation_is_exact, store.local_directory() is not None)
+    said = (
+        store.keeps_history,
+        store.opens_read_only,
+        store.generation_is_exact,
+        store.local_directory() is not None,
+        store.serves_replicas,
+        store.follows_primary,
+        store.native is not None,
+    )
     assert said == promised
 
 
