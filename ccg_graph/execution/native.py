@@ -23,8 +23,34 @@ class RowCounter(Protocol):
     def feed(self, chunk: bytes) -> int:
         """Rows begun in `chunk` (given the chunks before it)."""
 
+    def finish(self) -> int:
+        """Rows the end of the answer completes (a last CSV or TSV line that another server wrote without its
+        line break); 0 for the formats whose rows are counted where they begin."""
 
-class XmlRows:
+
+class _MarkedRows:
+    """Formats whose rows are counted where they begin: the end of the answer adds none."""
+
+    def finish(self) -> int:
+        return 0
+
+
+class _LineRows:
+    """Formats with one line a row after the header: a last line without its line break is still a row."""
+
+    def __init__(self) -> None:
+        self._header = True
+        self._open_line = False  # bytes after the last line break
+
+    def _saw(self, chunk: bytes) -> None:
+        if chunk:
+            self._open_line = not chunk.endswith(b"\n")
+
+    def finish(self) -> int:
+        return 1 if self._open_line and not self._header else 0
+
+
+class XmlRows(_MarkedRows):
     """Rows begin at ``<result>``; in text and attributes ``<`` is always escaped, so it is structure."""
 
     MARK = b"<result>"
@@ -38,13 +64,11 @@ class XmlRows:
         return data.count(self.MARK)
 
 
-class TsvRows:
+class TsvRows(_LineRows):
     """One line a row after the header line: TSV terms are N-Triples terms, whose newlines are escaped."""
 
-    def __init__(self) -> None:
-        self._header = True
-
     def feed(self, chunk: bytes) -> int:
+        self._saw(chunk)
         lines = chunk.count(b"\n")
         if self._header and lines:
             self._header = False
@@ -52,17 +76,18 @@ class TsvRows:
         return lines
 
 
-class CsvRows:
+class CsvRows(_LineRows):
     """One line a row after the header, counting only the newlines outside double-quoted fields.
 
     A quote inside a quoted field is written twice, so quotes keep toggling in and out of a field correctly.
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self._quoted = False
-        self._header = True
 
     def feed(self, chunk: bytes) -> int:
+        self._saw(chunk)
         pieces = chunk.split(b'"')
         outside = pieces[1::2] if self._quoted else pieces[0::2]
         if len(pieces) % 2 == 0:
@@ -74,12 +99,13 @@ class CsvRows:
         return lines
 
 
-class JsonRows:
-    """Rows begin with ``[{`` (the first) or ``,{`` (the others) outside strings.
+class JsonRows(_MarkedRows):
+    """Rows begin with ``[{`` (the first) or ``,{`` (the others) outside strings, white space aside.
 
-    Oxigraph writes no white space, and every other object starts after a ``:``. Inside a string a quote is
-    always escaped, so once escaped backslashes and escaped quotes are removed, the quotes left alternate
-    between structure and string content.
+    Every other object starts after a ``:``. Oxigraph writes no white space; other servers (a remote store's
+    answer relayed as it came) indent, so white space outside strings is dropped before counting. Inside a
+    string a quote is always escaped, so once escaped backslashes and escaped quotes are removed, the quotes
+    left alternate between structure and string content.
     """
 
     def __init__(self) -> None:
@@ -96,7 +122,7 @@ class JsonRows:
             self._pending = b""
         pieces = data.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')
         # Pieces alternate between structure and string content; the strings become empty ones ("").
-        structure = b'""'.join(pieces[1::2] if self._in_string else pieces[0::2])
+        structure = b'""'.join(pieces[1::2] if self._in_string else pieces[0::2]).translate(None, b" \t\r\n")
         if len(pieces) % 2 == 0:
             self._in_string = not self._in_string
         joined = self._last + structure
@@ -150,6 +176,14 @@ class CappedSolutionsWriter:
 
     def flush(self) -> None:
         """Nothing is buffered here beyond what `write` keeps."""
+
+    def finish(self) -> None:
+        """Count what the end of the answer completes (`RowCounter.finish`); raises `RowCapReached` past the cap.
+        pyoxigraph ends every line it writes, so only an answer written elsewhere needs it."""
+        self.rows += self._counter.finish()
+        if self.rows > self._cap:
+            self.capped = True
+            raise RowCapReached(f"more than {self._cap} rows")
 
     @property
     def spilled(self) -> bool:

@@ -38,6 +38,7 @@ from ccg_graph.rdf import media_types
 from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
 from ccg_graph.rdf.results import write_boolean, write_solutions, write_triples
 from ccg_graph.sparql.federation import inline_services
+from ccg_graph.sparql.lexer import find_query_form
 from ccg_graph.store.base import QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore
 
@@ -63,7 +64,56 @@ def _run(store: Store, job: QueryJob) -> QueryResult:
     )
 
 
+def _results_media(job: QueryJob) -> str:
+    """The results format the client asked for (SPARQL JSON unless it asked for another)."""
+    return negotiate(job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, media_types.SPARQL_RESULTS_JSON)
+
+
+def _relayed(store: Store, job: QueryJob) -> CappedSolutionsWriter | None:
+    """A SELECT answered with the store's own bytes (`Store.relay_solutions`: a remote server's answer in the
+    format the client asked), rows counted as they arrive; `None` when the store has none to give. Past the
+    row cap the writer comes back `capped`, holding nothing: the capped answer is written by `_messages`'s
+    Python writers, exactly at the cap.
+
+    The answer is neither parsed into terms nor written again: for a lookup on a remote store those two steps
+    cost more than the remote server's whole answer.
+    """
+    if not store.relays_solutions:
+        return None
+    text = inline_services(job.query, job.service_allow, job.service_timeout)
+    if find_query_form(text) != "SELECT":
+        return None
+    media = _results_media(job)
+    chunks = store.relay_solutions(
+        text,
+        media,
+        default_graph_uris=job.default_graph_uris,
+        named_graph_uris=job.named_graph_uris,
+        base_iri=job.base_iri,
+    )
+    if chunks is None:
+        return None
+    counted = CappedSolutionsWriter(RESULT_FORMATS[media][0].short, job.row_cap, INLINE_BYTES)
+    try:
+        for chunk in chunks:
+            counted.write(chunk)
+        counted.finish()
+    except RowCapReached:
+        counted.close()
+    finally:
+        chunks.close()
+    return counted
+
+
 def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes | str]:
+    relayed = _relayed(store, job)
+    if relayed is not None and not relayed.capped:
+        media = _results_media(job)
+        yield Head(_charset(media), False, relayed.rows)
+        if relayed.spilled:
+            yield LARGE
+        yield from relayed.chunks()
+        return
     result = _run(store, job)
     if result.triples is not None:
         media = negotiate(job.accept, job.format_override, GRAPH_FORMATS, GRAPH_ALIASES, media_types.TURTLE)
@@ -73,29 +123,31 @@ def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes | str]:
         yield Head(_charset(media), truncated, len(triples))
         yield write_triples(GRAPH_FORMATS[media][1], triples, job.prefixes)
         return
-    media = negotiate(job.accept, job.format_override, RESULT_FORMATS, RESULT_ALIASES, media_types.SPARQL_RESULTS_JSON)
+    media = _results_media(job)
     short = RESULT_FORMATS[media][0].short
     if result.solutions is None:
         assert result.boolean is not None
         yield Head(_charset(media), False, None)
         yield write_boolean(short, result.boolean)
         return
-    native = CappedSolutionsWriter(short, job.row_cap, INLINE_BYTES)
-    try:
-        result.solutions.serialize(native, RESULT_FORMATS[media][1])  # type: ignore[arg-type]  # a binary writer
-    except (RowCapReached, OSError):
-        native.close()
-        if not native.capped:
-            raise
-        # Past the cap: evaluated again and written row by row, so the answer stops exactly at the cap.
-        result = _run(store, job)
-        assert result.solutions is not None
-    else:
-        yield Head(_charset(media), False, native.rows)
-        if native.spilled:
-            yield LARGE  # the answer is on disk: stream it rather than hold it all in memory
-        yield from native.chunks()
-        return
+    if relayed is None:  # a relayed answer past the cap needs no second try of the native writer
+        native = CappedSolutionsWriter(short, job.row_cap, INLINE_BYTES)
+        try:
+            result.solutions.serialize(native, RESULT_FORMATS[media][1])  # type: ignore[arg-type]  # a binary writer
+        except (RowCapReached, OSError):
+            native.close()
+            if not native.capped:
+                raise
+            # Past the cap: evaluated again and written row by row, so the answer stops exactly at the cap.
+            result = _run(store, job)
+            assert result.solutions is not None
+        else:
+            yield Head(_charset(media), False, native.rows)
+            if native.spilled:
+                yield LARGE  # the answer is on disk: stream it rather than hold it all in memory
+            yield from native.chunks()
+            return
+    assert result.solutions is not None
     variables = [v.value for v in result.solutions.variables]
     rows = [tuple(solution) for solution in islice(result.solutions, job.row_cap + 1)]
     truncated = len(rows) > job.row_cap

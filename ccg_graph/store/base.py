@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,13 +60,15 @@ class Store(ABC):
     pyoxigraph store in this process, read directly where speed matters), `serves_replicas`
     (each `generation` is an immutable folder, `generation_directory()`, that a replica can be sent a copy
     of) and `follows_primary` (a replica: its data is the releases of a primary, applied by a follower, and
-    it takes no writes of its own).
+    it takes no writes of its own), `relays_solutions` (a SELECT's answer can come as the bytes a server wrote,
+    `relay_solutions`, relayed to the client without being parsed and written again).
     """
 
     keeps_history: ClassVar[bool] = False
     opens_read_only: ClassVar[bool] = False
     serves_replicas: ClassVar[bool] = False
     follows_primary: ClassVar[bool] = False
+    relays_solutions: ClassVar[bool] = False
 
     def read_only_path(self) -> Path:
         """Where another process opens this store read-only (only for a store that `opens_read_only`)."""
@@ -92,6 +94,11 @@ class Store(ABC):
     def native(self) -> ox.Store | None:
         """The pyoxigraph store holding the data in this process, for fast triple-pattern reads (None: the data
         is elsewhere, and is read through `query` and `quads_for_pattern`)."""
+        return None
+
+    def relay_solutions(self, sparql: str, media_type: str, **options: Unpack[QueryOptions]) -> Generator[bytes] | None:
+        """A SELECT's answer as bytes the store already has in `media_type` (a SPARQL results format), to be
+        sent on unparsed (only for a store that `relays_solutions`); `None` when it has none for this query."""
         return None
 
     @abstractmethod

@@ -36,7 +36,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Literal, Unpack
 
 import httpx
@@ -53,7 +53,7 @@ from ccg_graph.core.terms import (
 )
 from ccg_graph.rdf import media_types as mt
 from ccg_graph.sparql.binding import bind_values
-from ccg_graph.sparql.lexer import names_its_dataset, query_form
+from ccg_graph.sparql.lexer import QueryForm, names_its_dataset, query_form
 from ccg_graph.store.base import ChangeGate, Hook, Quads, QueryOptions, QueryResult, Store
 
 CONTROL_GRAPH = "urn:ccg-graph:store"
@@ -62,7 +62,8 @@ LOADING_GRAPH = "urn:ccg-graph:store:loading:"
 GENERATION = "urn:ccg-graph:store#generation"
 HOLDS_GRAPH = "urn:ccg-graph:store#graph"
 REMOTE_BNODE = "remote_"
-#: How long the list of ccg-graph's graphs is reused before it is read again (other workers may write).
+#: How long the control graph (ccg-graph's graphs, the generation) is reused before it is read again (other
+#: workers may write).
 REGISTRY_SECONDS = 2.0
 
 UnionMode = Literal["parameter", "dataset", "server"]
@@ -166,6 +167,8 @@ def _ask_answer(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
 class SparqlStore(Store):
     """A remote SPARQL 1.1 server as a `Store`; writes need `update_url`, bulk loads prefer `gsp_url`."""
 
+    relays_solutions = True
+
     def __init__(
         self,
         query_url: str,
@@ -184,7 +187,7 @@ class SparqlStore(Store):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
         self._write_lock = threading.RLock()  # re-entrant: `commit` inside `writing`
-        self._registry: tuple[float, list[str]] | None = None
+        self._control_rows: tuple[float, list[ox.QuerySolution]] | None = None
 
     @classmethod
     def from_settings(cls, settings: object) -> SparqlStore:
@@ -264,20 +267,24 @@ class SparqlStore(Store):
     # -- ccg-graph's graphs on the server ------------------------------------------------------------------
 
     def _control(self) -> list[ox.QuerySolution]:
-        return self._select(
-            f"SELECT ?p ?o WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ <{CONTROL_GRAPH}> ?p ?o }} }}",
-        )
+        """The control graph's statements, reused for `REGISTRY_SECONDS` (a commit here forgets them at once).
+
+        Both the list of ccg-graph's graphs and the generation come from it. Reading it is a round trip to the
+        server, and the generation is asked on every answer that carries an ETag: read afresh each time it
+        doubled the requests a lookup costs. A write by another process is seen within `REGISTRY_SECONDS`.
+        """
+        cached = self._control_rows
+        if cached is not None and time.monotonic() - cached[0] < REGISTRY_SECONDS:
+            return cached[1]
+        rows = self._select(f"SELECT ?p ?o WHERE {{ GRAPH <{CONTROL_GRAPH}> {{ <{CONTROL_GRAPH}> ?p ?o }} }}")
+        self._control_rows = (time.monotonic(), rows)
+        return rows
 
     def registered_graphs(self) -> list[str]:
         """The graphs that hold ccg-graph's data on the server (`DEFAULT_GRAPH` included when it has triples)."""
-        cached = self._registry
-        if cached is not None and time.monotonic() - cached[0] < REGISTRY_SECONDS:
-            return cached[1]
-        graphs = sorted(
+        return sorted(
             row["o"].value for row in self._control() if row["p"].value == HOLDS_GRAPH and row["o"] is not None
         )
-        self._registry = (time.monotonic(), graphs)
-        return graphs
 
     def _values_graphs(self) -> str:
         return " ".join(f"<{g}>" for g in self.registered_graphs())
@@ -301,7 +308,8 @@ class SparqlStore(Store):
             graphs = [DEFAULT_GRAPH]
         return {"default-graph-uri": graphs, "named-graph-uri": [g for g in graphs if g != DEFAULT_GRAPH]}
 
-    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+    def _request(self, sparql: str, options: QueryOptions) -> tuple[str, QueryForm, dict]:
+        """The text the server is sent (values bound, the base IRI declared), its form, and its dataset."""
         try:
             text = bind_values(sparql, options.get("bindings") or {})
         except ValueError as err:
@@ -310,10 +318,41 @@ class SparqlStore(Store):
         if base_iri:
             # A BASE of the query's own, later in the prologue, still wins, as it would on the server.
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
-        form = query_form(text)
         params = self._dataset(
             text, list(options.get("default_graph_uris") or ()), list(options.get("named_graph_uris") or ())
         )
+        return text, query_form(text), params
+
+    def relay_solutions(self, sparql: str, media_type: str, **options: Unpack[QueryOptions]) -> Generator[bytes] | None:
+        """A SELECT's answer as the server writes it in `media_type` (a SPARQL results format), chunk by chunk,
+        unparsed; `None` when the query is not a SELECT or the server answered another format (nothing read).
+
+        The request is the one `query` sends (the same text, dataset and union mode), and so are its errors.
+        Virtuoso's blank-node labels in SPARQL JSON are corrected as `query` corrects them.
+        """
+        text, form, params = self._request(sparql, options)
+        if form != "SELECT":
+            return None
+        response = self._post_query(text, params, media_type, stream=True)
+        if self._media(response) != mt.bare(media_type):
+            response.close()
+            return None
+        return self._relayed(response, relabel=mt.bare(media_type) == mt.SPARQL_RESULTS_JSON)
+
+    @staticmethod
+    def _relayed(response: httpx.Response, *, relabel: bool) -> Generator[bytes]:
+        try:
+            chunks = response.iter_bytes()
+            yield from _ResponseReader._relabelled(chunks) if relabel else chunks
+        except httpx.TimeoutException as err:
+            raise QueryTimeout(f"the SPARQL server stopped answering in time: {err}") from err
+        except httpx.HTTPError as err:
+            raise StoreUnavailable(f"the SPARQL server's answer broke off: {err}") from err
+        finally:
+            response.close()
+
+    def query(self, sparql: str, **options: Unpack[QueryOptions]) -> QueryResult:
+        text, form, params = self._request(sparql, options)
         response = self._post_query(text, params, _ACCEPT[form], stream=True)
         media = self._media(response)
         reader = io.BufferedReader(_ResponseReader(response))
@@ -420,7 +459,7 @@ class SparqlStore(Store):
     # -- writing -------------------------------------------------------------------------------------------
 
     def _forget_registry(self) -> None:
-        self._registry = None
+        self._control_rows = None
 
     def _blank_node_removals(self, removed: list[ox.Quad]) -> list[str]:
         """Operations removing blank-node triples; only a graph's blank-node triples all together can go."""
