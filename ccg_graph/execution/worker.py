@@ -45,6 +45,9 @@ from ccg_graph.store.embedded import EmbeddedStore
 __all__ = ["END", "INLINE_BYTES", "Complete", "Failure", "Head", "QueryFailed", "QueryJob", "evaluate", "worker_main"]
 
 INLINE_BYTES = 1 << 20
+#: The results formats a store's own answer is relayed in. Not TSV: servers disagree on it (Virtuoso writes
+#: its header and IRIs as quoted strings, which SPARQL TSV is not), so it is always written here.
+RELAYED_FORMATS = frozenset({media_types.SPARQL_RESULTS_JSON, media_types.SPARQL_RESULTS_XML, media_types.CSV})
 LARGE = "large"  # from `_messages`: what follows is larger than INLINE_BYTES
 
 
@@ -84,6 +87,8 @@ def _relayed(store: Store, job: QueryJob) -> CappedSolutionsWriter | None:
     if find_query_form(text) != "SELECT":
         return None
     media = _results_media(job)
+    if media not in RELAYED_FORMATS:
+        return None
     chunks = store.relay_solutions(
         text,
         media,
