@@ -64,6 +64,19 @@ class Server:
                 self.process.wait(timeout=10)
 
 
+def wait_for_healthz(url: str, seconds: float, request_timeout: float = 1.0) -> bool:
+    """Poll `url`'s ``/healthz`` until it answers 200 (True) or `seconds` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=request_timeout).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def tree_peak_rss(pid: int) -> int:
     """Sum of VmHWM (the kernel's peak resident set) over a process and its descendants, in bytes."""
     try:

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from bench.procs import wait_for_healthz
 from ccg_graph.core.config import PROJECT_ROOT
 from ccg_graph.sparql.binding import bind_values
 from ccg_graph.sparql.saved_queries import QueryCatalogue
@@ -63,12 +64,8 @@ def _serve(oxigraph: str, union: str) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
+    if wait_for_healthz(url, 30):
+        return process, url
     process.kill()
     raise RuntimeError("ccg-graph serve did not start")
 

@@ -12,10 +12,11 @@ ccg-graph's median over oxigraph's, and the figure judged is the median of those
 where ccg-graph's extra time goes, per lookup (medians over the lookups):
 
 - remote: ``oxigraph serve`` answering the lookup over HTTP (the direct median);
-- store client: ccg-graph's `SparqlStore` in this process sending the query and parsing the answer into
-  pyoxigraph terms (httpx and pyoxigraph's parser), less the remote's own time;
-- ccg-graph HTTP: the rest of ccg-graph's median (uvicorn, FastAPI, the query executor's thread, serialising
-  the answer again, the response).
+- store client: ccg-graph's `SparqlStore` in this process sending the query and reading the answer's bytes
+  (the relay of SPARQL JSON and XML answers: kept-alive `http.client` connections, nothing parsed), less the
+  remote's own time;
+- ccg-graph HTTP: the rest of ccg-graph's median (uvicorn, the fast path, the ETag, the query executor's
+  thread, counting the relayed rows, the response).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bench.profile import Profile
 from bench.remote_overhead import median_ms
 from bench.servers import start_ccg_graph
 from bench.wrk import run_wrk
+from ccg_graph.rdf.media_types import SPARQL_RESULTS_JSON
 from ccg_graph.store.remote import SparqlStore
 
 #: In-process timings of the store client: calls per lookup (after one to warm up).
@@ -59,14 +61,15 @@ def _p50(server: Server, text: str, profile: Profile, script: Path) -> dict:
 
 
 def client_ms(oxigraph: Server, text: str) -> float:
-    """Median ms of ccg-graph's store client asking `oxigraph` for `text` and reading every solution."""
+    """Median ms of ccg-graph's store client asking `oxigraph` for `text` in SPARQL JSON and reading the answer's
+    bytes, as ``/sparql`` does for a SELECT in a format the server writes (`SparqlStore.relay_solutions`)."""
     store = SparqlStore(oxigraph.query_url, union="server")
     try:
 
         def ask() -> None:
-            result = store.query(text)
-            assert result.solutions is not None, "the lookups are SELECT queries"
-            for _ in result.solutions:
+            chunks = store.relay_solutions(text, SPARQL_RESULTS_JSON)
+            assert chunks is not None, "the lookups are SELECT queries, which oxigraph answers in SPARQL JSON"
+            for _ in chunks:
                 pass
 
         return median_ms(ask, CLIENT_REPEATS)

@@ -35,7 +35,7 @@ import httpx
 import psutil
 
 from bench import machine
-from bench.procs import BenchError, Server, free_port, start_server
+from bench.procs import BenchError, Server, free_port, start_server, wait_for_healthz
 from bench.workload import build_workload
 from bench.wrk import run_wrk
 from ccg_graph.core.config import PROJECT_ROOT, Settings
@@ -71,13 +71,8 @@ class Nginx:
         subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
         run = [binary, "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log"), "-g", "daemon off;"]
         self.process = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
+        if wait_for_healthz(self.url, 30, request_timeout=2):
+            return
         self.stop()
         raise BenchError(f"nginx did not answer within 30 s: {(folder / 'error.log').read_text(errors='replace')}")
 
