@@ -140,6 +140,14 @@ def _refusal(status: int, text: str) -> BadQuery | StoreUnavailable:
     return BadQuery(message) if status == 400 else StoreUnavailable(message)
 
 
+def _lost(connection: http.client.HTTPConnection, err: Exception, what: str) -> QueryTimeout | StoreUnavailable:
+    """Close a connection that failed; the error to raise: a timeout past the time limit, else unavailable."""
+    connection.close()
+    if isinstance(err, TimeoutError):
+        return QueryTimeout(f"the SPARQL server did not answer in time: {err}")
+    return StoreUnavailable(f"the SPARQL server {what}: {err}")
+
+
 class _QueryConnections:
     """Keep-alive connections to the query endpoint through the standard library's `http.client`, for relayed
     answers: httpx's pure-Python HTTP/1.1 machinery (h11, its URL and header models) costs 0.2 ms a request
@@ -173,15 +181,11 @@ class _QueryConnections:
                 connection.request("POST", self._path, body=body, headers={**self._headers, "Accept": accept})
                 return connection, connection.getresponse()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as err:
-                connection.close()
                 if not reused:
-                    raise StoreUnavailable(f"the SPARQL server cannot be reached: {err}") from err
-            except TimeoutError as err:
+                    raise _lost(connection, err, "cannot be reached") from err
                 connection.close()
-                raise QueryTimeout(f"the SPARQL server did not answer in time: {err}") from err
-            except (OSError, http.client.HTTPException) as err:
-                connection.close()
-                raise StoreUnavailable(f"the SPARQL server cannot be reached: {err}") from err
+            except (OSError, http.client.HTTPException) as err:  # a socket timeout included
+                raise _lost(connection, err, "cannot be reached") from err
 
     def give_back(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse) -> None:
         """Keep `connection` for the next request when its answer was read to the end, else close it."""
@@ -452,12 +456,8 @@ class SparqlStore(Store):
 
         try:
             yield from _ResponseReader._relabelled(read()) if relabel else read()
-        except TimeoutError as err:
-            connection.close()
-            raise QueryTimeout(f"the SPARQL server stopped answering in time: {err}") from err
-        except (OSError, http.client.HTTPException) as err:
-            connection.close()
-            raise StoreUnavailable(f"the SPARQL server's answer broke off: {err}") from err
+        except (OSError, http.client.HTTPException) as err:  # a socket timeout included
+            raise _lost(connection, err, "broke its answer off") from err
         finally:
             pool.give_back(connection, response)
 
