@@ -8,7 +8,9 @@ above the store works unchanged.
 The HTTP client is httpx rather than SPARQLWrapper: one pooled client keeps connections to the server
 alive (SPARQLWrapper opens a new urllib connection per query, which costs more than a lookup takes), streams
 the answer straight into pyoxigraph's parser, and serves Query, Update and the Graph Store Protocol with the
-same credentials and time limit (SPARQLWrapper speaks neither the Graph Store Protocol nor streaming).
+same credentials and time limit (SPARQLWrapper speaks neither the Graph Store Protocol nor streaming). A
+SELECT whose answer is sent on to a client unchanged (`relay_solutions`) is read through the standard
+library's `http.client` instead, which costs a fraction of httpx per request (`_QueryConnections`).
 
 What ccg-graph keeps on the server, beside the data, is one small control graph (`CONTROL_GRAPH`): the
 graphs that belong to ccg-graph (so other datasets and the server's own system graphs stay out of the
@@ -174,7 +176,7 @@ class _QueryConnections:
 
     def post(self, body: bytes, accept: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         """Send a form POST and read the answer's head; a kept connection the server has closed meanwhile is
-        replaced once, as a browser does."""
+        dropped and the request sent again on the next (queries change nothing, so sending one twice is safe)."""
         while True:
             connection, reused = self._connection()
             try:
