@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +25,7 @@ from ccg_graph.execution.framing import Complete, Failure, QueryJob
 from ccg_graph.execution.worker import RELAYED_FORMATS, evaluate
 from ccg_graph.rdf import media_types as mt
 from ccg_graph.store import EmbeddedStore, Store
-from ccg_graph.store.remote import SparqlStore
+from ccg_graph.store.remote import REGISTRY_SECONDS, SparqlStore
 from tests.conftest import free_port
 from tests.store.conftest import remote_store
 from tests.store.helpers import plain, rows
@@ -247,3 +248,29 @@ def test_a_server_past_the_time_limit_is_a_query_timeout(stub: StubRemote) -> No
             store.relay_solutions("SELECT ?x WHERE { ?x ?p ?o }", mt.SPARQL_RESULTS_JSON)
     finally:
         store.close()
+
+
+def test_the_generation_is_read_again_within_the_reuse(request: pytest.FixtureRequest, core_dump: Path) -> None:
+    """The control graph (so the generation ETags name) is reused for `REGISTRY_SECONDS`: a commit through a
+    store shows in its own generation at once, and in another process's store within that time."""
+    writer = remote_store(request, "oxigraph", core_dump)
+    server = request.getfixturevalue("oxigraph_process")
+    reader = SparqlStore.from_settings(server.settings())
+    quad = ox.Quad(
+        ox.NamedNode("http://example.org/relay/generation"),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        ox.Literal("g"),
+        ox.NamedNode("http://example.org/relay/generation-graph"),
+    )
+    try:
+        before = reader.generation
+        assert writer.generation == before
+        release = writer.commit([quad], [])
+        assert writer.generation == release != before
+        deadline = time.monotonic() + REGISTRY_SECONDS + 10  # a generous margin on a loaded machine
+        while reader.generation != release and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert reader.generation == release
+    finally:
+        writer.commit([], [quad])
+        reader.close()
