@@ -104,8 +104,10 @@ def _relayed(store: Store, job: QueryJob) -> CappedSolutionsWriter | None:
         for chunk in chunks:
             counted.write(chunk)
         counted.finish()
-    except RowCapReached:
+    except BaseException as err:  # past the cap, or the server's answer broke off: the spill file goes
         counted.close()
+        if not isinstance(err, RowCapReached):
+            raise
     finally:
         chunks.close()
     return counted
