@@ -455,6 +455,8 @@ class SparqlStore(Store):
         def read() -> Iterator[bytes]:
             while chunk := response.read(_RELAY_CHUNK):
                 yield chunk
+            if response.length:  # `read(size)` meets a server hanging up early with no error of its own
+                raise http.client.IncompleteRead(b"", response.length)
 
         try:
             yield from _ResponseReader._relabelled(read()) if relabel else read()

@@ -154,11 +154,17 @@ def test_connections_are_kept_alive_between_relayed_answers(backend: tuple[str, 
     assert len(pool._idle) == 1  # one connection, used five times in turn
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up on a slow answer (the time-limit test) is expected: nothing to print."""
+
+
 class StubRemote:
     """A SPARQL endpoint on the loopback that answers every query the way it is told to."""
 
     def __init__(self) -> None:
         self.status, self.media, self.body, self.delay = 200, mt.SPARQL_RESULTS_JSON, b"", 0.0
+        self.break_off = False  # promise more bytes than are sent, then hang up (a server dying mid-answer)
         self.requests = 0
         self.url = f"http://127.0.0.1:{free_port()}/sparql"
         stub = self
@@ -171,13 +177,21 @@ class StubRemote:
                 stub.requests += 1
                 if stub.delay:
                     threading.Event().wait(stub.delay)
+                if stub.break_off:
+                    self.send_response(200)
+                    self.send_header("Content-Type", stub.media)
+                    self.send_header("Content-Length", str(len(stub.body) * 2))
+                    self.end_headers()
+                    self.wfile.write(stub.body)
+                    self.close_connection = True
+                    return
                 reply(self, stub.status, stub.body, stub.media)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
         port = int(self.url.split(":")[2].split("/")[0])
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server = _QuietServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
@@ -203,6 +217,19 @@ def test_a_server_error_is_store_unavailable(stub: StubRemote) -> None:
         [failure] = list(evaluate(store, QueryJob("SELECT ?x WHERE { ?x ?p ?o }")))
         assert isinstance(failure, Failure) and failure.http_status == StoreUnavailable.http_status
         assert "answered 500: the database is on fire" in failure.message
+    finally:
+        store.close()
+
+
+def test_an_answer_that_breaks_off_is_store_unavailable(stub: StubRemote) -> None:
+    stub.body, stub.break_off = json.dumps(ONE_ROW).encode(), True
+    store = SparqlStore(stub.url, union="server")
+    try:
+        [failure] = list(evaluate(store, QueryJob("SELECT ?x WHERE { ?x ?p ?o }")))
+        assert isinstance(failure, Failure) and failure.http_status == StoreUnavailable.http_status
+        assert "broke its answer off" in failure.message
+        stub.break_off = False  # the next query gets a fresh connection and its whole answer
+        assert answered(store, QueryJob("SELECT ?x WHERE { ?x ?p ?o }")).body == stub.body
     finally:
         store.close()
 
