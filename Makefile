@@ -110,7 +110,7 @@ bench-deps: install-test $(VENV)/.installed-bench
 bench: bench-deps
 	$(BIN)/python -m bench
 
-## make bench-quick: the same harness, shorter runs and smaller sizes (under 3 minutes on 2 cores)
+## make bench-quick: the same harness, shorter runs and smaller sizes (about 8 to 10 minutes on a shared 2-core machine: 503 s on 2 December 2026)
 bench-quick: bench-deps
 	$(BIN)/python -m bench --quick
 

@@ -379,7 +379,7 @@ def page_iris(workload: Workload) -> list[str]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="The quick profile (under 3 minutes here).")
+    parser.add_argument("--quick", action="store_true", help="The quick profile (8-10 minutes on 2 shared cores).")
     parser.add_argument("--profile", choices=sorted(PROFILES), help="quick, full (default) or tiny (the test's).")
     parser.add_argument("--base", type=Path, help="Scale this RDF file instead of building the national graph.")
     parser.add_argument("--reference-data", type=Path, help="The ODS/ONS reference data (default: from settings).")
