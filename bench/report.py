@@ -67,15 +67,25 @@ def breakdown_table(data: dict) -> list[str]:
     if not found:
         return ["Not measured in this run."]
     layers = found["layers"]
+    in_process = found.get("path") == "server process"
     names = {
         "engine_ms": "engine (pyoxigraph evaluates, hands over every solution)",
         "serialisation_ms": "serialisation (pyoxigraph's SPARQL JSON writer)",
-        "worker_code_ms": "ccg-graph's code in the worker (job, row count, framing)",
-        "round_trip_ms": "worker round trip and queue (socket, event loop, the other process)",
+        "worker_code_ms": "ccg-graph's code answering it in the server process (the shape recognised, row count)"
+        if in_process
+        else "ccg-graph's code in the worker (job, row count, framing)",
+        "round_trip_ms": "the executor's thread and back (event loop, thread hop)"
+        if in_process
+        else "worker round trip and queue (socket, event loop, the other process)",
         "http_ms": "HTTP (uvicorn, FastAPI, routing, negotiation, response)",
     }
+    where = (
+        "answered in the server process, as a lookup of one triple pattern is when nothing else runs"
+        if in_process
+        else "answered by a query worker"
+    )
     lines = [
-        f"One lookup (`{found['query']}`), {found['total_ms']:.2f} ms in all at concurrency 1 "
+        f"One lookup (`{found['query']}`, {where}), {found['total_ms']:.2f} ms in all at concurrency 1 "
         "(medians of layers timed one by one; `bench/breakdown.py`):",
         "",
         "| layer | ms | share |",
@@ -84,9 +94,39 @@ def breakdown_table(data: dict) -> list[str]:
     total = found["total_ms"] or 1.0
     for key, label in names.items():
         lines.append(f"| {label} | {layers[key]:.3f} | {layers[key] / total:.0%} |")
+    worker_path = found.get("worker_path")
+    if in_process and worker_path:
+        lines += [
+            "",
+            f"Sent to a worker instead (as under concurrency), ccg-graph's code there takes "
+            f"{worker_path['worker_code_ms']:.3f} ms and the round trip {worker_path['round_trip_ms']:.3f} ms.",
+        ]
     anchor = _run(data, "oxigraph", "lookup", 1)
     if anchor and anchor.get("mean_ms"):
         lines += ["", f"`oxigraph serve` answers a lookup in {anchor['mean_ms']:.2f} ms on average, HTTP included."]
+    return [*lines, "", *engine_table(data)]
+
+
+def engine_table(data: dict) -> list[str]:
+    """The engine's own cost per class (`breakdown.engine_per_class`), beside `oxigraph serve`'s mean latency
+    at concurrency 1: what is left between the two is the cost around each request."""
+    found = data.get("engine_per_class")
+    if not found:
+        return []
+    lines = [
+        "The engine alone on each class (pyoxigraph in process, evaluating and writing SPARQL JSON, the best of "
+        "five runs per query), beside `oxigraph serve`'s mean latency at concurrency 1:",
+        "",
+        "| class | queries | engine median ms (range) | `oxigraph serve` c1 mean ms |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, entry in found.items():
+        anchor = _run(data, "oxigraph", name, 1)
+        mean = f"{anchor['mean_ms']:.2f}" if anchor and anchor.get("mean_ms") else "–"
+        lines.append(
+            f"| {name} | {entry['queries']} | {entry['median_ms']:.3f} ({entry['min_ms']:.3f}-{entry['max_ms']:.3f}) "
+            f"| {mean} |"
+        )
     return lines
 
 

@@ -267,6 +267,10 @@ class Run:
             "breakdown",
             lambda: breakdown.lookup_cost(server, build_dir, workload.queries["lookup"][0], self.work / "wrk"),
         )
+        self.log("the engine's own cost of each class, in process")
+        self.data["engine_per_class"] = self.attempt(
+            "engine_per_class", lambda: breakdown.engine_per_class(build_dir, workload.queries)
+        )
         self.log("dereferencing: /id/... pages")
         self.data["dereference"] = self.attempt(
             "dereference", lambda: dereference.measure_pages(server, iris, self.profile, self.work / "wrk")

@@ -55,6 +55,8 @@ def make_executor(settings: Settings, store: Store) -> QueryExecutor:
             queue_limit=queue_limit,
             timeout=timeout,
             niceness=settings.query_worker_niceness,
+            bounded_store=store if store.native is not None else None,
+            bounded_rows=settings.bounded_query_rows,
         )
     return ThreadQueryExecutor(lambda: store, workers=workers, queue_limit=queue_limit, timeout=timeout)
 

@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=3, gt=0, description="Query worker processes of each server process (queries run at once)."
     )
+    bounded_query_rows: int = Field(
+        default=1000,
+        ge=0,
+        description=(
+            "A SELECT of one triple pattern with at most this many rows is answered in the server process, "
+            "without a query worker (its cost is bounded before it runs); 0: every query goes to a worker."
+        ),
+    )
     query_worker_niceness: int = Field(
         default=5,
         ge=0,

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -36,7 +37,7 @@ from ccg_graph.execution.framing import (
     encode_job,
     read_frame,
 )
-from ccg_graph.execution.worker import evaluate
+from ccg_graph.execution.worker import answer_bounded, evaluate
 from ccg_graph.store.base import Store
 
 
@@ -121,7 +122,13 @@ def start_worker_process(niceness: int = 0) -> _Worker:
 
 
 class ProcessQueryExecutor:
-    """A fixed pool of query worker processes over the store at `store_path()` (read when each job starts)."""
+    """A fixed pool of query worker processes over the store at `store_path()` (read when each job starts).
+
+    With `bounded_store` (the same published store, open in this process) and `bounded_rows`, a query whose
+    cost is bounded before it runs (`worker.answer_bounded`: one triple pattern, at most `bounded_rows`
+    rows) is answered here without a worker; every other query, and one of those with more rows, goes to
+    a worker.
+    """
 
     def __init__(
         self,
@@ -131,8 +138,15 @@ class ProcessQueryExecutor:
         queue_limit: int,
         timeout: float,
         niceness: int = 0,
+        bounded_store: Store | None = None,
+        bounded_rows: int = 0,
     ) -> None:
         self._store_path = store_path
+        self._bounded_store = bounded_store if bounded_rows > 0 else None
+        self._bounded_rows = bounded_rows
+        self._in_flight = 0  # queries being answered, here or by a worker
+        self._bounded_busy = False
+        self._bounded_thread = ThreadPoolExecutor(1, thread_name_prefix="bounded-query")
         self._niceness = niceness
         self._size = workers
         self._queue_limit = queue_limit
@@ -162,6 +176,41 @@ class ProcessQueryExecutor:
         self._idle.put_nowait(await self._start_worker())
 
     async def submit(self, job: QueryJob) -> QueryAnswer:
+        self._in_flight += 1
+        try:
+            if self._bounded_store is not None and self._may_answer_here():
+                answered = await self._answer_bounded(self._bounded_store, job)
+                if answered is not None:
+                    return answered
+            return await self._submit_to_worker(job)
+        finally:
+            self._in_flight -= 1
+
+    def _may_answer_here(self) -> bool:
+        """May a bounded query be answered in this process now? When the one thread for it is free, and either
+        no other query is being answered (then a worker's round trip is all the worker would add) or every
+        worker is busy (then the query would wait, or be refused, behind slow ones it need not wait for).
+
+        Under concurrent queries with workers free, the workers are the faster way: they use every core, where
+        a thread of this process shares one interpreter lock with the HTTP handling (measured in
+        docs/performance.md: answering every lookup here cost a third of the throughput at 4 clients)."""
+        return not self._bounded_busy and (self._in_flight == 1 or self._idle.empty())
+
+    async def _answer_bounded(self, store: Store, job: QueryJob) -> QueryAnswer | None:
+        """`job` answered in this process when its cost is bounded (`worker.answer_bounded`), else None. It runs
+        in this executor's one thread, so the event loop goes on reading requests meanwhile."""
+        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        self._bounded_busy = True
+        try:
+            complete = await loop.run_in_executor(self._bounded_thread, answer_bounded, store, job, self._bounded_rows)
+        finally:
+            self._bounded_busy = False
+        if complete is None:
+            return None
+        return QueryAnswer(complete.head, body=complete.body, worker_seconds=time.monotonic() - started)
+
+    async def _submit_to_worker(self, job: QueryJob) -> QueryAnswer:
         if self._idle.empty() and self._waiting >= self._queue_limit:
             raise _busy_error()
         self._waiting += 1
@@ -212,6 +261,7 @@ class ProcessQueryExecutor:
                 await asyncio.shield(self._replace(worker))
 
     def close(self) -> None:
+        self._bounded_thread.shutdown(wait=False)
         for worker in list(self._all):
             with contextlib.suppress(OSError, RuntimeError):
                 worker.close_socket()  # the worker reads the end of its socket and exits

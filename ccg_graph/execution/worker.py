@@ -37,12 +37,24 @@ from ccg_graph.execution.native import CappedSolutionsWriter, RowCapReached
 from ccg_graph.rdf import media_types
 from ccg_graph.rdf.negotiation import GRAPH_ALIASES, GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, negotiate
 from ccg_graph.rdf.results import write_boolean, write_solutions, write_triples
+from ccg_graph.sparql.bounded import bounded_select
 from ccg_graph.sparql.federation import inline_services
 from ccg_graph.sparql.lexer import find_query_form
 from ccg_graph.store.base import QueryResult, Store
 from ccg_graph.store.embedded import EmbeddedStore
 
-__all__ = ["END", "INLINE_BYTES", "Complete", "Failure", "Head", "QueryFailed", "QueryJob", "evaluate", "worker_main"]
+__all__ = [
+    "END",
+    "INLINE_BYTES",
+    "Complete",
+    "Failure",
+    "Head",
+    "QueryFailed",
+    "QueryJob",
+    "answer_bounded",
+    "evaluate",
+    "worker_main",
+]
 
 INLINE_BYTES = 1 << 20
 #: The results formats a store's own answer is relayed in: the two whose every writer means the same by the
@@ -162,6 +174,44 @@ def _messages(store: Store, job: QueryJob) -> Iterator[Head | bytes | str]:
     del rows[job.row_cap :]
     yield Head(_charset(media), truncated, len(rows))
     yield from write_solutions(short, variables, rows)
+
+
+def answer_bounded(store: Store, job: QueryJob, rows: int) -> Complete | None:
+    """The whole answer to `job`, evaluated here, when its cost is bounded before it runs: a SELECT of one
+    triple pattern (`sparql.bounded`) with at most `rows` rows (and no more than the row cap), written by
+    pyoxigraph's serialiser as `evaluate` writes it. `None` for any other query, for one with more rows, and
+    for one the engine refuses: a worker then answers it, errors and truncation included, as before.
+
+    The server calls this in its own process, before a worker is asked: the work is at most `rows + 1`
+    index steps, so no time limit is needed, and the round trip to a worker, which costs more than such a
+    query, is saved.
+    """
+    text = bounded_select(job.query, min(rows, job.row_cap))
+    if text is None:
+        return None
+    try:
+        media = _results_media(job)
+        result = store.query(
+            text,
+            default_graph_uris=job.default_graph_uris,
+            named_graph_uris=job.named_graph_uris,
+            base_iri=job.base_iri,
+        )
+    except (CCGGraphError, SyntaxError, ValueError, OSError):
+        return None  # the worker answers with the error, worded as for every other query
+    if result.solutions is None:
+        return None
+    syntax, result_format = RESULT_FORMATS[media]
+    writer = CappedSolutionsWriter(syntax.short, min(rows, job.row_cap), INLINE_BYTES)
+    try:
+        result.solutions.serialize(writer, result_format)  # type: ignore[arg-type]  # a binary writer
+    except (RowCapReached, OSError):
+        writer.close()
+        return None
+    if writer.spilled:
+        writer.close()
+        return None
+    return Complete(Head(_charset(media), False, writer.rows), writer.body())
 
 
 def evaluate(store: Store, job: QueryJob) -> Iterator[Complete | Head | bytes | Failure | str]:

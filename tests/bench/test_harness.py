@@ -145,6 +145,12 @@ def test_cached_saved_queries_the_breakdown_and_writes_are_measured(harness_run:
     layers = data["breakdown"]["layers"]
     assert set(layers) == {"engine_ms", "serialisation_ms", "worker_code_ms", "round_trip_ms", "http_ms"}
     assert layers["engine_ms"] > 0 and data["breakdown"]["total_ms"] > layers["engine_ms"]
+    # the workload's first lookup is one triple pattern: at concurrency 1 the server answers it itself
+    assert data["breakdown"]["path"] == "server process"
+    assert set(data["breakdown"]["worker_path"]) == {"worker_code_ms", "round_trip_ms"}
+    engine = data["engine_per_class"]
+    assert set(engine) == {"lookup", "as_of", "lineage", "aggregate"}
+    assert all(entry["queries"] > 0 and entry["max_ms"] >= entry["median_ms"] > 0 for entry in engine.values())
     writes = data["write_load"]["writes"]
     assert writes["count"] > 0 and set(writes["statuses"]) == {"204"}, data["write_load"]
     assert data["write_load"]["reads_during_writes"]["requests_per_s"] > 0

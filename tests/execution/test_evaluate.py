@@ -56,3 +56,62 @@ def test_a_bad_query_comes_back_as_a_failure_with_its_status(store: EmbeddedStor
 def test_an_answer_nobody_can_accept_is_406(store: EmbeddedStore) -> None:
     (message,) = list(ev.evaluate(store, ev.QueryJob("ASK { ?s ?p ?o }", accept="image/png")))
     assert isinstance(message, ev.Failure) and message.http_status == 406
+
+
+# `answer_bounded`: what the server answers in its own process, which must be what a worker would send.
+
+BOUNDED_LOOKUP = "SELECT ?p ?o WHERE { <urn:s7> ?p ?o }"
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+        None,
+    ],
+)
+def test_a_bounded_answer_is_the_workers_answer_byte_for_byte(store: EmbeddedStore, accept: str | None) -> None:
+    job = ev.QueryJob("SELECT ?s ?o WHERE { ?s <urn:p> ?o }", accept=accept)
+    here = ev.answer_bounded(store, job, 1000)
+    (worker,) = list(ev.evaluate(store, job))
+    assert here is not None and isinstance(worker, ev.Complete)
+    assert here.head == worker.head and here.head.rows == 50
+    assert here.body == worker.body
+
+
+def test_a_bounded_answer_keeps_the_dataset_asked_for(store: EmbeddedStore) -> None:
+    elsewhere = ev.QueryJob(BOUNDED_LOOKUP, default_graph_uris=("urn:ccg-graph:test:other",))
+    here = ev.answer_bounded(store, elsewhere, 1000)
+    assert here is not None and here.head.rows == 0
+    named = ev.QueryJob(BOUNDED_LOOKUP, default_graph_uris=(G.value,))
+    answered = ev.answer_bounded(store, named, 1000)
+    assert answered is not None and answered.head.rows == 1
+
+
+def test_more_rows_than_the_bound_go_to_a_worker(store: EmbeddedStore) -> None:
+    job = ev.QueryJob("SELECT ?s WHERE { ?s <urn:p> ?o }")
+    assert ev.answer_bounded(store, job, 49) is None
+    assert ev.answer_bounded(store, job, 50) is not None
+
+
+def test_more_rows_than_the_cap_go_to_a_worker_which_truncates(store: EmbeddedStore) -> None:
+    job = ev.QueryJob("SELECT ?s WHERE { ?s <urn:p> ?o }", row_cap=7)
+    assert ev.answer_bounded(store, job, 1000) is None
+    (message,) = list(ev.evaluate(store, job))
+    assert isinstance(message, ev.Complete) and message.head.truncated and message.head.rows == 7
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("SELECT ?s WHERE { ?s <urn:p> ?o . ?s ?q ?r }", None),  # not the shape
+        ("ASK { ?s <urn:p> ?o }", None),
+        ("SELECT ?s WHERE { ?s ex:p ?o }", None),  # the engine refuses it: the worker says why (400)
+        (BOUNDED_LOOKUP, "image/png"),  # nothing acceptable: the worker answers 406
+    ],
+)
+def test_everything_else_is_left_to_a_worker(store: EmbeddedStore, query: str, accept: str | None) -> None:
+    assert ev.answer_bounded(store, ev.QueryJob(query, accept=accept), 1000) is None
