@@ -192,9 +192,10 @@ def remote_store_table(data: dict) -> list[str]:
         lines += [
             "",
             f"Median ratio **{found['median_ratio']:.2f}x**; per lookup (medians): `oxigraph serve` "
-            f"{layers['remote_ms']:.3f} ms, ccg-graph's store client in process (httpx, parsing the answer into "
-            f"pyoxigraph terms) {layers['store_client_ms']:.3f} ms more, ccg-graph's HTTP layer (uvicorn, "
-            f"FastAPI, the executor's thread, serialising again) {layers['ccg_graph_http_ms']:.3f} ms more; "
+            f"{layers['remote_ms']:.3f} ms, ccg-graph's store client in process (asking the server over a kept-alive "
+            f"connection and reading the answer's bytes, as the relay does) {layers['store_client_ms']:.3f} ms more, "
+            f"ccg-graph's HTTP layer (uvicorn, the fast path, the executor's thread, counting the relayed rows) "
+            f"{layers['ccg_graph_http_ms']:.3f} ms more; "
             f"{found['errors']} failed requests.",
         ]
     return lines

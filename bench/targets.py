@@ -239,8 +239,9 @@ def _remote_store(data: dict) -> dict:
         if not passed:
             note = (
                 f"{ratio / REMOTE_MAXIMUM:.2f}x over; per lookup: oxigraph serve {layers['remote_ms']:.2f} ms, "
-                f"ccg-graph's store client (httpx, parsing the answer) {layers['store_client_ms']:.2f} ms more, "
-                f"ccg-graph's HTTP layer (uvicorn, FastAPI, executor thread, serialising again) "
+                f"ccg-graph's store client (asking the server, reading the bytes it relays) "
+                f"{layers['store_client_ms']:.2f} ms more, ccg-graph's HTTP layer (uvicorn, the fast path, the "
+                f"executor's thread, counting the relayed rows) "
                 f"{layers['ccg_graph_http_ms']:.2f} ms more"
             )
             if measured["errors"]:
