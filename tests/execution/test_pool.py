@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -55,90 +55,88 @@ def _stop_workers(executor: ProcessQueryExecutor) -> None:
         os.kill(pid, signal.SIGSTOP)
 
 
-def test_a_lookup_with_nothing_else_running_is_answered_without_a_worker(store_dir: Path) -> None:
-    async def scenario() -> None:
-        executor = _executor(store_dir)
+def _run(
+    store_dir: Path, scenario: Callable[[ProcessQueryExecutor], Awaitable[None]], *, bounded_rows: int = 1000
+) -> None:
+    """`scenario` on a started executor whose worker is then stopped (SIGSTOP); the executor closed after."""
+
+    async def started() -> None:
+        executor = _executor(store_dir, bounded_rows=bounded_rows)
         await executor.start()
         try:
             _stop_workers(executor)
-            answer = await asyncio.wait_for(executor.submit(LOOKUP), TIMEOUT / 2)
-            assert answer.body is not None and answer.head.rows == 8
-            with pytest.raises(QueryTimeout):
-                await executor.submit(NOT_BOUNDED)  # the stopped worker had it: killed at the time limit
+            await scenario(executor)
         finally:
             executor.close()
 
-    asyncio.run(scenario())
+    asyncio.run(started())
+
+
+def test_a_lookup_with_nothing_else_running_is_answered_without_a_worker(store_dir: Path) -> None:
+    async def scenario(executor: ProcessQueryExecutor) -> None:
+        answer = await asyncio.wait_for(executor.submit(LOOKUP), TIMEOUT / 2)
+        assert answer.body is not None and answer.head.rows == 8
+        with pytest.raises(QueryTimeout):
+            await executor.submit(NOT_BOUNDED)  # the stopped worker had it: killed at the time limit
+
+    _run(store_dir, scenario)
 
 
 def test_a_lookup_beside_another_query_goes_to_a_free_worker(store_dir: Path) -> None:
     """Two lookups at once with a worker free: the first is answered here, the second by the worker (which
     is stopped, so it times out): under concurrency the workers' cores are the faster way."""
 
-    async def scenario() -> None:
-        executor = _executor(store_dir)
-        await executor.start()
-        try:
-            _stop_workers(executor)
-            first, second = await asyncio.gather(
-                executor.submit(LOOKUP), executor.submit(LOOKUP), return_exceptions=True
-            )
-            assert not isinstance(first, BaseException) and first.head.rows == 8
-            assert isinstance(second, QueryTimeout)
-        finally:
-            executor.close()
+    async def scenario(executor: ProcessQueryExecutor) -> None:
+        first, second = await asyncio.gather(executor.submit(LOOKUP), executor.submit(LOOKUP), return_exceptions=True)
+        assert not isinstance(first, BaseException) and first.head.rows == 8
+        assert isinstance(second, QueryTimeout)
 
-    asyncio.run(scenario())
+    _run(store_dir, scenario)
 
 
 def test_a_lookup_is_answered_while_every_worker_is_busy(store_dir: Path) -> None:
     """A slow query holds the only worker: a lookup need not wait behind it, or be refused, while any other
     query is refused at once (no waiting line here)."""
 
-    async def scenario() -> None:
-        executor = _executor(store_dir)
-        await executor.start()
-        try:
-            _stop_workers(executor)
-            slow = asyncio.ensure_future(executor.submit(NOT_BOUNDED))
-            await asyncio.sleep(0.2)  # the slow query is at the worker
-            answer = await asyncio.wait_for(executor.submit(LOOKUP), TIMEOUT / 2)
-            assert answer.head.rows == 8
-            with pytest.raises(ServerBusy):
-                await executor.submit(NOT_BOUNDED)
-            with pytest.raises(QueryTimeout):
-                await slow
-        finally:
-            executor.close()
+    async def scenario(executor: ProcessQueryExecutor) -> None:
+        slow = asyncio.ensure_future(executor.submit(NOT_BOUNDED))
+        await asyncio.sleep(0.2)  # the slow query is at the worker
+        answer = await asyncio.wait_for(executor.submit(LOOKUP), TIMEOUT / 2)
+        assert answer.head.rows == 8
+        with pytest.raises(ServerBusy):
+            await executor.submit(NOT_BOUNDED)
+        with pytest.raises(QueryTimeout):
+            await slow
 
-    asyncio.run(scenario())
+    _run(store_dir, scenario)
 
 
 def test_with_no_bound_every_query_goes_to_a_worker(store_dir: Path) -> None:
-    async def scenario() -> None:
-        executor = _executor(store_dir, bounded_rows=0)
-        await executor.start()
-        try:
-            _stop_workers(executor)
-            with pytest.raises(QueryTimeout):
-                await executor.submit(LOOKUP)
-        finally:
-            executor.close()
+    async def scenario(executor: ProcessQueryExecutor) -> None:
+        with pytest.raises(QueryTimeout):
+            await executor.submit(LOOKUP)
 
-    asyncio.run(scenario())
+    _run(store_dir, scenario, bounded_rows=0)
 
 
 def test_a_lookup_with_more_rows_than_the_bound_goes_to_a_worker(store_dir: Path) -> None:
-    async def scenario() -> None:
+    """8 rows past a bound of 5: a worker answers it, whole (the stopped worker times out)."""
+
+    async def scenario(executor: ProcessQueryExecutor) -> None:
+        with pytest.raises(QueryTimeout):
+            await executor.submit(LOOKUP)
+
+    _run(store_dir, scenario, bounded_rows=5)
+
+
+def test_a_lookup_past_the_bound_is_answered_whole_by_a_worker(store_dir: Path) -> None:
+    async def answered() -> None:
         executor = _executor(store_dir, bounded_rows=5)
         await executor.start()
         try:
-            answer = await executor.submit(LOOKUP)  # 8 rows: past the bound, so a worker answers it whole
+            answer = await executor.submit(LOOKUP)
             assert answer.head.rows == 8 and not answer.head.truncated
-            _stop_workers(executor)
-            with pytest.raises(QueryTimeout):
-                await executor.submit(LOOKUP)
         finally:
             executor.close()
 
-    asyncio.run(scenario())
+    asyncio.run(answered())
