@@ -74,7 +74,7 @@ def _run(
 
 def test_a_lookup_with_nothing_else_running_is_answered_without_a_worker(store_dir: Path) -> None:
     async def scenario(executor: ProcessQueryExecutor) -> None:
-        answer = await asyncio.wait_for(executor.submit(LOOKUP), TIMEOUT / 2)
+        answer = await executor.submit(LOOKUP)  # a stopped worker would never answer: QueryTimeout
         assert answer.body is not None and answer.head.rows == 8
         with pytest.raises(QueryTimeout):
             await executor.submit(NOT_BOUNDED)  # the stopped worker had it: killed at the time limit
@@ -101,7 +101,7 @@ def test_a_lookup_is_answered_while_every_worker_is_busy(store_dir: Path) -> Non
     async def scenario(executor: ProcessQueryExecutor) -> None:
         slow = asyncio.ensure_future(executor.submit(NOT_BOUNDED))
         await asyncio.sleep(0.2)  # the slow query is at the worker
-        answer = await asyncio.wait_for(executor.submit(LOOKUP), TIMEOUT / 2)
+        answer = await executor.submit(LOOKUP)  # a stopped worker would never answer: QueryTimeout
         assert answer.head.rows == 8
         with pytest.raises(ServerBusy):
             await executor.submit(NOT_BOUNDED)
